@@ -1,0 +1,8 @@
+namespace Sideye.Snapshot;
+
+/// <summary>Everything one capture produced, ready to be written as a snapshot directory.</summary>
+public sealed record SnapshotData(
+    IReadOnlyList<ProcessRow> Processes,
+    IReadOnlyList<StackRow> Stacks,
+    IReadOnlyList<FrameRow> Frames,
+    IReadOnlyList<CapturedValueRow> CapturedValues);

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Parquet.Serialization;
+
+namespace Sideye.Snapshot;
+
+/// <summary>
+/// Writes a snapshot directory: one Parquet file per table plus <c>snapshot.json</c>. The directory is
+/// written under a dot-prefixed temporary name and renamed into place, so a reader (the query server
+/// watching the folder) never sees half a snapshot.
+/// </summary>
+public static class SnapshotWriter
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    /// <summary>Writes the snapshot under <paramref name="parentDirectory"/> and returns its full path.</summary>
+    public static async Task<string> WriteAsync(string parentDirectory, SnapshotManifest manifest, SnapshotData data, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(parentDirectory);
+        string final = Path.GetFullPath(Path.Combine(parentDirectory, manifest.Id));
+        if (Directory.Exists(final))
+            throw new IOException($"Snapshot directory '{final}' already exists.");
+        string temp = Path.Combine(parentDirectory, "." + manifest.Id + ".tmp");
+        if (Directory.Exists(temp))
+            Directory.Delete(temp, recursive: true);
+        Directory.CreateDirectory(temp);
+        try
+        {
+            await WriteTableAsync(temp, SnapshotTables.Processes, data.Processes, cancellationToken).ConfigureAwait(false);
+            await WriteTableAsync(temp, SnapshotTables.Stacks, data.Stacks, cancellationToken).ConfigureAwait(false);
+            await WriteTableAsync(temp, SnapshotTables.Frames, data.Frames, cancellationToken).ConfigureAwait(false);
+            await WriteTableAsync(temp, SnapshotTables.CapturedValues, data.CapturedValues, cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(Path.Combine(temp, SnapshotTables.ManifestFile),
+                JsonSerializer.Serialize(manifest, JsonOptions), cancellationToken).ConfigureAwait(false);
+            Directory.Move(temp, final);
+            return final;
+        }
+        catch
+        {
+            try { Directory.Delete(temp, recursive: true); } catch (IOException) { /* best effort: the error that matters is the original */ }
+            throw;
+        }
+    }
+
+    private static async Task WriteTableAsync<T>(string directory, string table, IReadOnlyList<T> rows, CancellationToken cancellationToken)
+    {
+        await using FileStream stream = File.Create(Path.Combine(directory, SnapshotTables.FileName(table)));
+        await ParquetSerializer.SerializeAsync(rows, stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads <c>snapshot.json</c> of a snapshot directory.</summary>
+    public static SnapshotManifest ReadManifest(string snapshotDirectory)
+    {
+        string path = Path.Combine(snapshotDirectory, SnapshotTables.ManifestFile);
+        return JsonSerializer.Deserialize<SnapshotManifest>(File.ReadAllText(path))
+            ?? throw new InvalidDataException($"'{path}' is empty.");
+    }
+
+    /// <summary>A new snapshot id: sortable by time, unique enough for one machine.</summary>
+    public static string NewId(DateTimeOffset capturedAtUtc) =>
+        capturedAtUtc.UtcDateTime.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture)
+        + "-" + Convert.ToHexString(BitConverter.GetBytes(Random.Shared.Next())).ToLowerInvariant()[..6];
+}
