@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using Sideye.Capture.Symbols;
+using Sideye.Capture.Target;
+
+namespace Sideye.Capture;
+
+/// <summary>Captures a core dump: the same walk as a live process, with no pause to worry about.</summary>
+public sealed class DumpCapture
+{
+    private readonly SymbolCache _symbols;
+
+    public DumpCapture(SymbolCache symbols) => _symbols = symbols;
+
+    public ProcessCaptureResult Capture(string dumpPath, CancellationToken cancellationToken = default)
+    {
+        var sw = Stopwatch.StartNew();
+        using OpenedTarget target = TargetOpener.OpenDump(dumpPath);
+        return CaptureRuntime(target.Runtime, target.DataTarget.DataReader.ProcessId, target.RuntimeVersion, dumpPath, sw, cancellationToken);
+    }
+
+    /// <summary>Captures a runtime someone else opened (the dotnet-dump extension passes the host's).</summary>
+    public ProcessCaptureResult CaptureRuntime(Microsoft.Diagnostics.Runtime.ClrRuntime runtime, int pid, string? runtimeVersion, string dumpPath, Stopwatch? sw = null, CancellationToken cancellationToken = default)
+    {
+        sw ??= Stopwatch.StartNew();
+        var capture = new RuntimeCapture(_symbols);
+        if (!runtime.Heap.CanWalkHeap || !runtime.Heap.Segments.Any())
+            throw new TargetException($"dump {dumpPath}", "has no GC heap (a mini dump?). Sideye needs the heap for async stacks and variables: collect with `dotnet-dump collect --type Full` (or `--type Heap`).");
+        RuntimeWalk walk = capture.Walk(runtime, cancellationToken: cancellationToken);
+        string? cmdline = RuntimeCapture.ReadCommandLine(runtime);
+        string name = cmdline is null ? Path.GetFileName(dumpPath) : ProcessNameFrom(cmdline);
+        return new ProcessCaptureResult(pid, name, cmdline, runtimeVersion, $"dump:{Path.GetFullPath(dumpPath)}",
+            walk.Stacks, null, sw.Elapsed.TotalMilliseconds, walk.Warnings);
+    }
+
+    private static string ProcessNameFrom(string commandLine)
+    {
+        string first = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "?";
+        return Path.GetFileNameWithoutExtension(first);
+    }
+}

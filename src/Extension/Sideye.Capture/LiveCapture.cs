@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using Sideye.Capture.Symbols;
+using Sideye.Capture.Target;
+
+namespace Sideye.Capture;
+
+/// <summary>
+/// Captures a live process with the shortest pause we can: everything that needs no consistent view of
+/// the target (loading the DAC, opening PDBs, JIT-compiling our own walk) happens in a warm-up pass
+/// against the running process; then the target is stopped, walked, and detached at once.
+/// </summary>
+public sealed class LiveCapture
+{
+    private readonly SymbolCache _symbols;
+    private readonly Action<string> _progress;
+
+    public LiveCapture(SymbolCache symbols, Action<string>? progress = null)
+    {
+        _symbols = symbols;
+        _progress = progress ?? (_ => { });
+    }
+
+    /// <summary>Maximum time a target may stay paused; past it the capture of that process is abandoned.</summary>
+    public TimeSpan MaxPause { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Prepares a process for capture (no pause). Throws <see cref="TargetException"/> for bad targets.</summary>
+    public LinuxProcess Prepare(int pid)
+    {
+        LinuxProcess process = LinuxProcess.Inspect(pid);
+        var capture = new RuntimeCapture(_symbols);
+        var sw = Stopwatch.StartNew();
+        using (OpenedTarget warm = TargetOpener.AttachLive(process, suspend: false))
+        {
+            capture.PreloadSymbols(warm.Runtime);
+            try
+            {
+                // Exercise the whole walk once on a bounded heap so our code is JIT-compiled before the pause.
+                // The process is running, so what this reads may be inconsistent: it is thrown away.
+                capture.Walk(warm.Runtime, maxHeapObjects: 20_000);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Torn reads of a running process are expected here; the paused walk is the one that counts.
+            }
+        }
+        _progress($"{process.Describe()}: ready to pause (warm-up {sw.ElapsedMilliseconds} ms)");
+        return process;
+    }
+
+    /// <summary>
+    /// Pauses the process, walks it, and detaches. Must run on one thread from attach to detach: ptrace ties
+    /// the tracee to the tracing thread.
+    /// </summary>
+    public ProcessCaptureResult Capture(LinuxProcess process, CancellationToken cancellationToken = default)
+    {
+        var capture = new RuntimeCapture(_symbols);
+        var total = Stopwatch.StartNew();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(MaxPause);
+        OpenedTarget? target = null;
+        var pause = Stopwatch.StartNew();
+        try
+        {
+            target = TargetOpener.AttachLive(process, suspend: true);
+            RuntimeWalk walk;
+            try
+            {
+                walk = capture.Walk(target.Runtime, cancellationToken: deadline.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TargetException(process.Describe(), $"the walk did not finish within the pause budget of {MaxPause.TotalSeconds:0} s; the process was resumed and not captured.");
+            }
+            string? version = target.RuntimeVersion;
+            target.Dispose(); // detach = resume, before any further work
+            target = null;
+            pause.Stop();
+            _progress($"{process.Describe()}: paused {pause.Elapsed.TotalMilliseconds:0.0} ms, {walk.ThreadCount} threads, {walk.AsyncStackCount} async stacks");
+            return new ProcessCaptureResult(process.Pid, process.Name, process.CommandLine, version, "live",
+                walk.Stacks, pause.Elapsed.TotalMilliseconds, total.Elapsed.TotalMilliseconds, walk.Warnings);
+        }
+        finally
+        {
+            target?.Dispose();
+            Posix.Continue(process.Pid);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+namespace Sideye.Capture.Naming;
+
+/// <summary>
+/// Turns runtime names into the names a C# developer wrote: <c>Ns.Type+&lt;GetInfo&gt;d__2.MoveNext</c>
+/// becomes <c>Ns.Type.GetInfo</c>, a lambda <c>Ns.C+&lt;&gt;c.&lt;Main&gt;b__0_0</c> becomes
+/// <c>Ns.C.Main.lambda_0_0</c>, a local function <c>&lt;Main&gt;g__Local|0_0</c> becomes <c>Ns.C.Main.Local</c>,
+/// and nested types use '.' instead of '+'. These are the names a spec's <c>function:</c> refers to.
+/// </summary>
+public static class MethodNames
+{
+    /// <summary>The C# name of a method given its declaring type's runtime name and its own name.</summary>
+    public static string ToCSharp(string? typeName, string? methodName)
+    {
+        var parts = new List<string>();
+        string? pendingMethod = null;
+        foreach (string segment in SplitNested(typeName ?? "?"))
+        {
+            if (IsClosureClass(segment))
+                continue; // <>c, <>c__DisplayClass0_0: holders of lambdas, not a level the user wrote
+            if (TryStateMachineMethod(segment, out string smMethod))
+            {
+                // The iterator/async state machine type stands for the method the user wrote.
+                pendingMethod = smMethod;
+                break;
+            }
+            parts.Add(segment);
+        }
+
+        if (pendingMethod is null || methodName is not ("MoveNext" or null))
+        {
+            if (pendingMethod is not null)
+                parts.Add(pendingMethod);
+            if (methodName is not null)
+                parts.Add(DecodeMember(methodName));
+        }
+        else
+        {
+            parts.Add(pendingMethod);
+        }
+        return string.Join(".", parts);
+    }
+
+    /// <summary>
+    /// The kick-off method name for an async state machine type (<c>Ns.Type+&lt;GetInfo&gt;d__2</c> ->
+    /// <c>Ns.Type.GetInfo</c>), or null when the type is not a compiler-generated state machine.
+    /// </summary>
+    public static string? StateMachineToCSharp(string typeName)
+    {
+        IReadOnlyList<string> segments = SplitNested(typeName);
+        return segments.Count > 0 && TryStateMachineMethod(segments[^1], out _) ? ToCSharp(typeName, null) : null;
+    }
+
+    /// <summary>Splits <c>A+B&lt;C+D&gt;+E</c> at the '+' signs that are not inside generic brackets.</summary>
+    internal static IReadOnlyList<string> SplitNested(string typeName)
+    {
+        var result = new List<string>();
+        int depth = 0, start = 0;
+        for (int i = 0; i < typeName.Length; i++)
+        {
+            char c = typeName[i];
+            if (c is '<' or '[') depth++;
+            else if (c is '>' or ']') depth = Math.Max(0, depth - 1);
+            else if (c == '+' && depth == 0)
+            {
+                result.Add(typeName[start..i]);
+                start = i + 1;
+            }
+        }
+        result.Add(typeName[start..]);
+        return result;
+    }
+
+    private static bool IsClosureClass(string segment) =>
+        segment == "<>c" || segment.StartsWith("<>c__DisplayClass", StringComparison.Ordinal);
+
+    // "<GetInfo>d__2", "<GetInfo>d", "<<Main>b__0_0>d", "<<Main>g__Local|0_0>d__1"
+    private static bool TryStateMachineMethod(string segment, out string method)
+    {
+        method = "";
+        if (!segment.StartsWith('<'))
+            return false;
+        int close = MatchingClose(segment);
+        if (close < 0 || close + 1 >= segment.Length || segment[close + 1] != 'd')
+            return false;
+        string suffix = segment[(close + 2)..];
+        if (suffix.Length != 0 && !suffix.StartsWith("__", StringComparison.Ordinal))
+            return false;
+        method = DecodeMember(segment[1..close]);
+        return true;
+    }
+
+    /// <summary>Decodes compiler-generated member names: lambdas and local functions.</summary>
+    internal static string DecodeMember(string name)
+    {
+        if (!name.StartsWith('<'))
+            return name;
+        int close = MatchingClose(name);
+        if (close < 0 || close + 1 >= name.Length)
+            return name;
+        string outer = DecodeMember(name[1..close]);
+        char kind = name[close + 1];
+        string rest = name[(close + 2)..];
+        switch (kind)
+        {
+            case 'b': // lambda: <Main>b__0_0
+                return outer + ".lambda" + (rest.StartsWith("__", StringComparison.Ordinal) ? "_" + rest[2..] : "");
+            case 'g': // local function: <Main>g__Local|0_0
+            {
+                string local = rest.StartsWith("__", StringComparison.Ordinal) ? rest[2..] : rest;
+                int bar = local.IndexOf('|');
+                return outer + "." + (bar >= 0 ? local[..bar] : local);
+            }
+            default:
+                return name;
+        }
+    }
+
+    private static int MatchingClose(string s)
+    {
+        int depth = 0;
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (s[i] == '<') depth++;
+            else if (s[i] == '>' && --depth == 0) return i;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using Microsoft.Diagnostics.Runtime;
+using Sideye.Capture.Symbols;
+using Sideye.Capture.Walk;
+using Sideye.Snapshot;
+
+namespace Sideye.Capture;
+
+/// <summary>
+/// The walk over one runtime (a paused process or a dump): thread stacks, one heap pass, async chains,
+/// stitching. It is all that runs while a live target is paused, so it does lookups only: symbols are
+/// opened beforehand into the shared <see cref="SymbolCache"/>.
+/// </summary>
+public sealed class RuntimeCapture
+{
+    private readonly SymbolCache _symbols;
+
+    public RuntimeCapture(SymbolCache symbols) => _symbols = symbols;
+
+    /// <summary>Opens the PDB of every module now, so the paused walk never touches the disk.</summary>
+    public void PreloadSymbols(ClrRuntime runtime)
+    {
+        foreach (ClrModule module in runtime.EnumerateModules())
+        {
+            if (!module.IsDynamic && module.Name is { Length: > 0 } path)
+                _symbols.Get(path)?.Preload();
+        }
+    }
+
+    /// <summary>Walks the runtime. <paramref name="maxHeapObjects"/> bounds the heap pass (warm-up uses a small one).</summary>
+    public RuntimeWalk Walk(ClrRuntime runtime, long maxHeapObjects = long.MaxValue, CancellationToken cancellationToken = default)
+    {
+        var warnings = new List<string>();
+        var symbolizer = new FrameSymbolizer(_symbols);
+        var sw = Stopwatch.StartNew();
+
+        ClrHeap heap = runtime.Heap;
+        HeapScan scan;
+        if (heap.CanWalkHeap)
+        {
+            scan = HeapScan.Run(heap, maxHeapObjects, cancellationToken);
+        }
+        else
+        {
+            scan = new HeapScan();
+            warnings.Add("the GC heap cannot be walked (a GC was in progress or the dump has no heap): no async stacks and no thread names.");
+        }
+        double heapMs = sw.Elapsed.TotalMilliseconds;
+
+        IReadOnlyList<CapturedStack> threads = new ThreadStackWalker(symbolizer).Walk(runtime, scan.ThreadNames);
+        IReadOnlyList<CapturedStack> chains = new AsyncStackWalker(symbolizer).Walk(scan.Boxes);
+        IReadOnlyList<CapturedStack> stacks = StackStitcher.Stitch(threads, chains, out int stitched);
+        return new RuntimeWalk(stacks, threads.Count, chains.Count - stitched, scan.ObjectsVisited, heapMs, sw.Elapsed.TotalMilliseconds, warnings);
+    }
+
+    /// <summary>The process's command line as the runtime recorded it (works for dumps too).</summary>
+    public static string? ReadCommandLine(ClrRuntime runtime)
+    {
+        try
+        {
+            ClrModule? corelib = runtime.EnumerateModules().FirstOrDefault(m => m.Name?.EndsWith("System.Private.CoreLib.dll", StringComparison.OrdinalIgnoreCase) == true);
+            ClrType? env = corelib?.GetTypeByName("System.Environment");
+            ClrStaticField? field = env?.GetStaticFieldByName("s_commandLineArgs");
+            ClrAppDomain? domain = runtime.AppDomains.FirstOrDefault();
+            if (field is null || domain is null)
+                return null;
+            ClrObject args = field.ReadObject(domain);
+            if (args.IsNull || !args.IsArray)
+                return null;
+            ClrArray array = args.AsArray();
+            var parts = new List<string>();
+            for (int i = 0; i < array.Length && i < 256; i++)
+                parts.Add((string?)array.GetObjectValue(i) ?? "");
+            return string.Join(' ', parts);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or ArgumentException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>The result of <see cref="RuntimeCapture.Walk"/>.</summary>
+public sealed record RuntimeWalk(
+    IReadOnlyList<CapturedStack> Stacks,
+    int ThreadCount,
+    int AsyncStackCount,
+    long HeapObjects,
+    double HeapMs,
+    double TotalMs,
+    IReadOnlyList<string> Warnings)
+{
+    public int AsyncStacksIn => Stacks.Count(s => s.Kind == StackKinds.Async);
+}

@@ -1,0 +1,90 @@
+using Sideye.Capture.Symbols;
+using Sideye.Capture.Target;
+using Sideye.Snapshot;
+
+namespace Sideye.Capture;
+
+/// <summary>
+/// One snapshot of one or more live processes, or of a dump: prepares every target, pauses them together
+/// (one thread per process, since ptrace binds a tracee to the thread that attached), writes the snapshot.
+/// A target that fails is reported as a warning and the others are still captured.
+/// </summary>
+public sealed class SnapshotSession : IDisposable
+{
+    private readonly SymbolCache _symbols = new();
+    private readonly Action<string> _progress;
+
+    public SnapshotSession(Action<string>? progress = null) => _progress = progress ?? (_ => { });
+
+    public TimeSpan MaxPause { get; init; } = TimeSpan.FromSeconds(30);
+
+    public async Task<SnapshotOutcome> SnapLiveAsync(IReadOnlyList<int> pids, string outDirectory, CancellationToken cancellationToken = default)
+    {
+        var live = new LiveCapture(_symbols, _progress) { MaxPause = MaxPause };
+        var errors = new List<string>();
+        var prepared = new List<LinuxProcess>();
+        foreach (int pid in pids.Distinct())
+        {
+            try
+            {
+                prepared.Add(live.Prepare(pid));
+            }
+            catch (TargetException e)
+            {
+                errors.Add(e.Message);
+                _progress("error: " + e.Message);
+            }
+        }
+
+        DateTimeOffset capturedAt = DateTimeOffset.UtcNow;
+        var results = new ProcessCaptureResult?[prepared.Count];
+        var threads = prepared.Select((process, i) => new Thread(() =>
+        {
+            try
+            {
+                results[i] = live.Capture(process, cancellationToken);
+            }
+            catch (TargetException e)
+            {
+                lock (errors) errors.Add(e.Message);
+                _progress("error: " + e.Message);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                string message = $"{process.Describe()}: capture failed: {e.Message}";
+                lock (errors) errors.Add(message);
+                _progress("error: " + message);
+            }
+        }) { Name = $"sideye-capture-{process.Pid}", IsBackground = true }).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        return await WriteAsync(results.OfType<ProcessCaptureResult>().ToList(), errors, capturedAt, "live", outDirectory, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<SnapshotOutcome> SnapDumpAsync(string dumpPath, string outDirectory, CancellationToken cancellationToken = default)
+    {
+        DateTimeOffset capturedAt = DateTimeOffset.UtcNow;
+        ProcessCaptureResult result = new DumpCapture(_symbols).Capture(dumpPath, cancellationToken);
+        _progress($"dump {dumpPath}: {result.Stacks.Count} stacks in {result.CaptureMs:0} ms");
+        return await WriteAsync([result], [], capturedAt, "dump", outDirectory, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes results someone else captured (the dotnet-dump extension).</summary>
+    public async Task<SnapshotOutcome> WriteAsync(IReadOnlyList<ProcessCaptureResult> results, IReadOnlyList<string> errors, DateTimeOffset capturedAt, string source, string outDirectory, CancellationToken cancellationToken = default)
+    {
+        if (results.Count == 0)
+            return new SnapshotOutcome(null, errors, results);
+        var warnings = errors.Concat(results.SelectMany(r => r.Warnings.Select(w => $"process {r.Pid}: {w}"))).ToList();
+        (SnapshotManifest manifest, SnapshotData data) = SnapshotBuilder.Build(results, warnings, capturedAt, source);
+        string dir = await SnapshotWriter.WriteAsync(outDirectory, manifest, data, cancellationToken).ConfigureAwait(false);
+        return new SnapshotOutcome(dir, errors, results);
+    }
+
+    public SymbolCache Symbols => _symbols;
+
+    public void Dispose() => _symbols.Dispose();
+}
+
+/// <summary>Where the snapshot went (null when nothing could be captured) and what failed.</summary>
+public sealed record SnapshotOutcome(string? Directory, IReadOnlyList<string> Errors, IReadOnlyList<ProcessCaptureResult> Processes);

@@ -1,0 +1,18 @@
+using System.Runtime.InteropServices;
+
+namespace Sideye.Capture.Target;
+
+/// <summary>The one libc call ClrMD does not make for us.</summary>
+internal static partial class Posix
+{
+    private const int SIGCONT = 18;
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int sig);
+
+    /// <summary>
+    /// Belt and braces after detaching: PTRACE_ATTACH stops the target with SIGSTOP, and if anything went
+    /// wrong between attach and detach the process could stay in group-stop. SIGCONT is harmless otherwise.
+    /// </summary>
+    public static void Continue(int pid) => _ = kill(pid, SIGCONT);
+}

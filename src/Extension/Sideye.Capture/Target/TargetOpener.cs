@@ -1,0 +1,90 @@
+using System.Text.RegularExpressions;
+using Microsoft.Diagnostics.Runtime;
+
+namespace Sideye.Capture.Target;
+
+/// <summary>Opens live processes and core dumps with ClrMD, turning every failure into an actionable <see cref="TargetException"/>.</summary>
+public static partial class TargetOpener
+{
+    /// <summary>Attaches to a live process. With <paramref name="suspend"/> every thread is stopped (ptrace) until dispose.</summary>
+    public static OpenedTarget AttachLive(LinuxProcess process, bool suspend)
+    {
+        string who = process.Describe();
+        if (!process.HasCoreClr)
+            throw new TargetException(who, "is not a .NET process (no libcoreclr.so is loaded). Sideye snapshots .NET (Core) 3.1+ processes; pick the PID of the dotnet process, e.g. from `dotnet-dump ps`.");
+        DataTarget dataTarget;
+        try
+        {
+            dataTarget = DataTarget.AttachToProcess(process.Pid, suspend);
+        }
+        catch (Exception e) when (e is not TargetException)
+        {
+            throw new TargetException(who, $"cannot attach: {e.Message}. Run as root or as the target's user, and check /proc/sys/kernel/yama/ptrace_scope; a debugger already attached also prevents it.", e);
+        }
+        return CreateRuntime(dataTarget, who);
+    }
+
+    /// <summary>Opens a core dump.</summary>
+    public static OpenedTarget OpenDump(string path)
+    {
+        string who = $"dump {path}";
+        if (!File.Exists(path))
+            throw new TargetException(who, "no such file.");
+        if (new FileInfo(path).Length < 64)
+            throw new TargetException(who, "is not a core dump (the file is too small). Create one with `dotnet-dump collect -p PID`.");
+        DataTarget dataTarget;
+        try
+        {
+            dataTarget = DataTarget.LoadDump(path);
+        }
+        catch (Exception e)
+        {
+            throw new TargetException(who, $"cannot be read as a core dump: {e.Message}. Create one with `dotnet-dump collect -p PID` (type Full or Heap).", e);
+        }
+        return CreateRuntime(dataTarget, who);
+    }
+
+    private static OpenedTarget CreateRuntime(DataTarget dataTarget, string who)
+    {
+        try
+        {
+            ClrInfo? clr = dataTarget.ClrVersions.FirstOrDefault();
+            if (clr is null)
+                throw new TargetException(who, "has no .NET runtime loaded (no CoreCLR module found). If this is a dump, it may be truncated or of a non-.NET process.");
+            string runtimeFile = clr.ModuleInfo.FileName ?? "";
+            string? version = RuntimeVersionOf(clr, runtimeFile);
+            string dac = Path.Combine(Path.GetDirectoryName(runtimeFile) ?? "", "libmscordaccore.so");
+            if (!File.Exists(dac))
+                throw new TargetException(who, $"the runtime's data access library (DAC) was not found at {dac}. Install .NET runtime {version ?? "(unknown version)"} on this machine, or analyze the dump where it was taken.");
+            ClrRuntime runtime;
+            try
+            {
+                // Runtime 10.x reports version 0.0 to ClrMD 4.2, so the default lookup finds no DAC; the DAC
+                // beside the target's libcoreclr.so is the matching one by construction.
+                runtime = clr.CreateRuntime(dac, ignoreMismatch: true);
+            }
+            catch (Exception e)
+            {
+                throw new TargetException(who, $"the DAC at {dac} does not match the target's runtime ({version ?? "unknown version"}): {e.Message}. Install the exact runtime version the target ran.", e);
+            }
+            return new OpenedTarget(dataTarget, runtime, dac, who, version);
+        }
+        catch
+        {
+            dataTarget.Dispose();
+            throw;
+        }
+    }
+
+    private static string? RuntimeVersionOf(ClrInfo clr, string runtimeFile)
+    {
+        if (clr.Version.Major > 0)
+            return clr.Version.ToString();
+        // .../shared/Microsoft.NETCore.App/10.0.12/libcoreclr.so
+        Match m = VersionDirectory().Match(runtimeFile);
+        return m.Success ? m.Groups[1].Value : null;
+    }
+
+    [GeneratedRegex(@"/(\d+\.\d+\.\d+(?:-[^/]+)?)/libcoreclr\.so$")]
+    private static partial Regex VersionDirectory();
+}

@@ -1,0 +1,79 @@
+using Microsoft.Diagnostics.Runtime;
+
+namespace Sideye.Capture.Walk;
+
+/// <summary>
+/// Follows a task's continuation object to the async state machine boxes it will resume: the callers of
+/// an async method. The continuation can be the box itself, a List of continuations, a TaskContinuation
+/// wrapper (m_task / m_action), a delegate (its _target), a ContinuationWrapper, or another Task (e.g. a
+/// WhenAll promise) whose own continuation leads on. dotnet/diagnostics' dumpasync walks the same shapes.
+/// </summary>
+internal sealed class ContinuationResolver
+{
+    private const int MaxDepth = 8;
+    private readonly HashSet<ulong> _boxes;
+
+    public ContinuationResolver(IEnumerable<ulong> boxAddresses) => _boxes = new HashSet<ulong>(boxAddresses);
+
+    /// <summary>The boxes that continue after <paramref name="box"/> completes.</summary>
+    public List<ulong> CallersOf(ClrObject box)
+    {
+        var result = new List<ulong>();
+        if (AsyncBoxes.IsPoolingBox(box.Type!))
+        {
+            // PoolingAsyncValueTaskMethodBuilder boxes are not Tasks: the awaiting caller is recorded in the
+            // ManualResetValueTaskSourceCore as (continuation, state), the state being the caller's box.
+            ClrInstanceField? source = box.Type!.GetFieldByName("_valueTaskSource");
+            if (source is not null)
+            {
+                ClrValueType core = box.ReadValueTypeField(source);
+                if (core.TryReadObjectField("_continuationState", out ClrObject state))
+                    Resolve(state, result, 0);
+                if (result.Count == 0 && core.TryReadObjectField("_continuation", out ClrObject cont))
+                    Resolve(cont, result, 0);
+            }
+            return result;
+        }
+        if (box.TryReadObjectField("m_continuationObject", out ClrObject continuation))
+            Resolve(continuation, result, 0);
+        return result;
+    }
+
+    private void Resolve(ClrObject obj, List<ulong> result, int depth)
+    {
+        if (obj.IsNull || !obj.IsValid || obj.Type is null || depth > MaxDepth)
+            return;
+        if (_boxes.Contains(obj.Address))
+        {
+            if (!result.Contains(obj.Address))
+                result.Add(obj.Address);
+            return;
+        }
+        string name = obj.Type.Name ?? "";
+        if (name.StartsWith("System.Collections.Generic.List<", StringComparison.Ordinal))
+        {
+            if (obj.TryReadObjectField("_items", out ClrObject items) && items.IsArray && obj.TryReadField("_size", out int size))
+            {
+                ClrArray array = items.AsArray();
+                for (int i = 0; i < Math.Min(size, array.Length); i++)
+                    Resolve(array.GetObjectValue(i), result, depth + 1);
+            }
+            return;
+        }
+        if (obj.IsDelegate)
+        {
+            if (obj.TryReadObjectField("_target", out ClrObject target))
+                Resolve(target, result, depth + 1);
+            return;
+        }
+        // TaskContinuation subclasses, ContinuationWrapper, Task-derived promises: try the fields that lead on.
+        foreach (string field in FollowFields)
+        {
+            if (obj.Type.GetFieldByName(field) is not null && obj.TryReadObjectField(field, out ClrObject next) && !next.IsNull)
+                Resolve(next, result, depth + 1);
+        }
+    }
+
+    private static readonly string[] FollowFields =
+        ["m_task", "m_action", "_continuation", "m_continuationObject", "_innerTask", "m_stateObject"];
+}

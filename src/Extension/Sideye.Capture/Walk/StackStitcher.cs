@@ -1,0 +1,59 @@
+using Sideye.Snapshot;
+
+namespace Sideye.Capture.Walk;
+
+/// <summary>
+/// Joins an async chain that is running right now (its leaf's state is -1, resumed on some thread) to the
+/// thread running it, so it is listed once: the thread's frames down to the resumed method's MoveNext,
+/// then the chain's callers (frame kind "async"), instead of the thread pool plumbing that resumed it.
+/// </summary>
+internal static class StackStitcher
+{
+    public static IReadOnlyList<CapturedStack> Stitch(IReadOnlyList<CapturedStack> threads, IReadOnlyList<CapturedStack> asyncStacks, out int stitched)
+    {
+        stitched = 0;
+        var result = new List<CapturedStack>(threads);
+        var used = new HashSet<int>();
+        var remainingAsync = new List<CapturedStack>();
+        foreach (CapturedStack chain in asyncStacks)
+        {
+            if (chain.State != "running" || chain.Frames.Count == 0)
+            {
+                remainingAsync.Add(chain);
+                continue;
+            }
+            string leafMethod = chain.Frames[0].Method;
+            int match = -1, matchDepth = -1;
+            for (int t = 0; t < result.Count && t < threads.Count; t++)
+            {
+                if (used.Contains(t))
+                    continue;
+                IReadOnlyList<CapturedFrame> frames = result[t].Frames;
+                for (int d = 0; d < frames.Count; d++)
+                {
+                    if (frames[d].Kind == FrameKinds.Managed && frames[d].Method == leafMethod)
+                    {
+                        if (match >= 0) { match = -2; break; } // ambiguous: two threads run the same method
+                        match = t;
+                        matchDepth = d;
+                        break;
+                    }
+                }
+                if (match == -2)
+                    break;
+            }
+            if (match < 0)
+            {
+                remainingAsync.Add(chain);
+                continue;
+            }
+            used.Add(match);
+            CapturedStack thread = result[match];
+            var frames2 = thread.Frames.Take(matchDepth + 1).Concat(chain.Frames.Skip(1)).ToList();
+            result[match] = thread with { Frames = frames2, TaskAddress = chain.TaskAddress };
+            stitched++;
+        }
+        result.AddRange(remainingAsync);
+        return result;
+    }
+}

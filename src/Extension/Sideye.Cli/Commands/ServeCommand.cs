@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Sideye.QueryServer;
+
+namespace Sideye.Cli.Commands;
+
+/// <summary>`sideye serve`: the query server (DuckDB + REST) over a directory of snapshots.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var snapshots = new Option<DirectoryInfo>("--snapshots")
+        {
+            Description = "Directory of snapshots to load; snapshots added later are picked up too.",
+            DefaultValueFactory = _ => new DirectoryInfo("snapshots"),
+        };
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Where to listen (loopback by default).",
+            DefaultValueFactory = _ => "http://127.0.0.1:5480",
+        };
+        var spec = new Option<FileInfo?>("--spec") { Description = "Spec file (YAML) whose function tables, extra columns, derived tables and links apply to every snapshot." };
+        var command = new Command("serve", "Serve snapshots over REST (SQL queries, grouped stacks, flame graphs; OpenAPI at /swagger/v1/swagger.json).")
+        {
+            snapshots, urls, spec,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            DirectoryInfo dir = parse.GetValue(snapshots)!;
+            if (!dir.Exists)
+            {
+                CliConsole.Error($"snapshot directory {dir.FullName} does not exist; create it or point --snapshots at the --out of `sideye snap`.");
+                return 2;
+            }
+            var options = new QueryServerOptions(dir.FullName, parse.GetValue(urls)!, parse.GetValue(spec)?.FullName);
+            await QueryServerHost.RunAsync(options, cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+}
