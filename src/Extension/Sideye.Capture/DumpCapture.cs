@@ -25,10 +25,10 @@ public sealed class DumpCapture
         var capture = new RuntimeCapture(_symbols);
         if (!runtime.Heap.CanWalkHeap || !runtime.Heap.Segments.Any())
             throw new TargetException($"dump {dumpPath}", "has no GC heap (a mini dump?). Sideye needs the heap for async stacks and variables: collect with `dotnet-dump collect --type Full` (or `--type Heap`).");
-        RuntimeWalk walk = capture.Walk(runtime, cancellationToken: cancellationToken);
+        RuntimeWalk walk = capture.Walk(runtime, new Walk.TypeLayoutCache(), cancellationToken: cancellationToken);
         string? cmdline = RuntimeCapture.ReadCommandLine(runtime);
-        string name = cmdline is null ? Path.GetFileName(dumpPath) : ProcessNameFrom(cmdline);
-        return new ProcessCaptureResult(pid, name, cmdline, runtimeVersion, $"dump:{Path.GetFullPath(dumpPath)}",
+        string name = cmdline is null ? "?" : ProcessNameFrom(cmdline);
+        return new ProcessCaptureResult(pid, name, cmdline, runtimeVersion, $"dump:{(File.Exists(dumpPath) ? Path.GetFullPath(dumpPath) : dumpPath)}",
             walk.Stacks, null, sw.Elapsed.TotalMilliseconds, walk.Warnings);
     }
 

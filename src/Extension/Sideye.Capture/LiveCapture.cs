@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Sideye.Capture.Symbols;
 using Sideye.Capture.Target;
+using Sideye.Capture.Walk;
 
 namespace Sideye.Capture;
 
@@ -24,8 +25,9 @@ public sealed class LiveCapture
     public TimeSpan MaxPause { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Prepares a process for capture (no pause). Throws <see cref="TargetException"/> for bad targets.</summary>
-    public LinuxProcess Prepare(int pid)
+    public PreparedProcess Prepare(int pid)
     {
+        var cache = new TypeLayoutCache();
         LinuxProcess process = LinuxProcess.Inspect(pid);
         var capture = new RuntimeCapture(_symbols);
         var sw = Stopwatch.StartNew();
@@ -34,9 +36,10 @@ public sealed class LiveCapture
             capture.PreloadSymbols(warm.Runtime);
             try
             {
-                // Exercise the whole walk once on a bounded heap so our code is JIT-compiled before the pause.
-                // The process is running, so what this reads may be inconsistent: it is thrown away.
-                capture.Walk(warm.Runtime, maxHeapObjects: 20_000);
+                // Exercise the whole walk once so our code is JIT-compiled and the type layouts are known
+                // before the pause. The process is running, so the stacks read here may be torn: they are
+                // thrown away; only type facts (immutable while the process lives) are kept.
+                capture.Walk(warm.Runtime, cache, maxHeapObjects: 5_000_000);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -44,15 +47,16 @@ public sealed class LiveCapture
             }
         }
         _progress($"{process.Describe()}: ready to pause (warm-up {sw.ElapsedMilliseconds} ms)");
-        return process;
+        return new PreparedProcess(process, cache);
     }
 
     /// <summary>
     /// Pauses the process, walks it, and detaches. Must run on one thread from attach to detach: ptrace ties
     /// the tracee to the tracing thread.
     /// </summary>
-    public ProcessCaptureResult Capture(LinuxProcess process, CancellationToken cancellationToken = default)
+    public ProcessCaptureResult Capture(PreparedProcess prepared, CancellationToken cancellationToken = default)
     {
+        LinuxProcess process = prepared.Process;
         var capture = new RuntimeCapture(_symbols);
         var total = Stopwatch.StartNew();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -62,10 +66,11 @@ public sealed class LiveCapture
         try
         {
             target = TargetOpener.AttachLive(process, suspend: true);
+            double attachMs = pause.Elapsed.TotalMilliseconds;
             RuntimeWalk walk;
             try
             {
-                walk = capture.Walk(target.Runtime, cancellationToken: deadline.Token);
+                walk = capture.Walk(target.Runtime, prepared.Types, cancellationToken: deadline.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -75,7 +80,7 @@ public sealed class LiveCapture
             target.Dispose(); // detach = resume, before any further work
             target = null;
             pause.Stop();
-            _progress($"{process.Describe()}: paused {pause.Elapsed.TotalMilliseconds:0.0} ms, {walk.ThreadCount} threads, {walk.AsyncStackCount} async stacks");
+            _progress($"{process.Describe()}: paused {pause.Elapsed.TotalMilliseconds:0.0} ms (attach {attachMs:0.0}, heap {walk.HeapMs:0.0} for {walk.HeapObjects} objects, threads {walk.ThreadsMs:0.0}, walk {walk.TotalMs:0.0}), {walk.ThreadCount} threads, {walk.AsyncStackCount} async stacks");
             return new ProcessCaptureResult(process.Pid, process.Name, process.CommandLine, version, "live",
                 walk.Stacks, pause.Elapsed.TotalMilliseconds, total.Elapsed.TotalMilliseconds, walk.Warnings);
         }
@@ -86,3 +91,6 @@ public sealed class LiveCapture
         }
     }
 }
+
+/// <summary>A process checked and warmed up for capture, with the type facts learned while it ran.</summary>
+public sealed record PreparedProcess(LinuxProcess Process, TypeLayoutCache Types);

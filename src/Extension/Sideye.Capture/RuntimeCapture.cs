@@ -28,17 +28,17 @@ public sealed class RuntimeCapture
     }
 
     /// <summary>Walks the runtime. <paramref name="maxHeapObjects"/> bounds the heap pass (warm-up uses a small one).</summary>
-    public RuntimeWalk Walk(ClrRuntime runtime, long maxHeapObjects = long.MaxValue, CancellationToken cancellationToken = default)
+    public RuntimeWalk Walk(ClrRuntime runtime, TypeLayoutCache cache, long maxHeapObjects = long.MaxValue, CancellationToken cancellationToken = default)
     {
         var warnings = new List<string>();
-        var symbolizer = new FrameSymbolizer(_symbols);
+        var symbolizer = new FrameSymbolizer(_symbols, cache);
         var sw = Stopwatch.StartNew();
 
         ClrHeap heap = runtime.Heap;
         HeapScan scan;
         if (heap.CanWalkHeap)
         {
-            scan = HeapScan.Run(heap, maxHeapObjects, cancellationToken);
+            scan = HeapScan.Run(heap, cache, maxHeapObjects, cancellationToken);
         }
         else
         {
@@ -48,9 +48,10 @@ public sealed class RuntimeCapture
         double heapMs = sw.Elapsed.TotalMilliseconds;
 
         IReadOnlyList<CapturedStack> threads = new ThreadStackWalker(symbolizer).Walk(runtime, scan.ThreadNames);
-        IReadOnlyList<CapturedStack> chains = new AsyncStackWalker(symbolizer).Walk(scan.Boxes);
+        double threadsMs = sw.Elapsed.TotalMilliseconds - heapMs;
+        IReadOnlyList<CapturedStack> chains = new AsyncStackWalker(symbolizer, heap, cache).Walk(scan.Boxes);
         IReadOnlyList<CapturedStack> stacks = StackStitcher.Stitch(threads, chains, out int stitched);
-        return new RuntimeWalk(stacks, threads.Count, chains.Count - stitched, scan.ObjectsVisited, heapMs, sw.Elapsed.TotalMilliseconds, warnings);
+        return new RuntimeWalk(stacks, threads.Count, chains.Count - stitched, scan.ObjectsVisited, heapMs, threadsMs, sw.Elapsed.TotalMilliseconds, warnings);
     }
 
     /// <summary>The process's command line as the runtime recorded it (works for dumps too).</summary>
@@ -87,6 +88,7 @@ public sealed record RuntimeWalk(
     int AsyncStackCount,
     long HeapObjects,
     double HeapMs,
+    double ThreadsMs,
     double TotalMs,
     IReadOnlyList<string> Warnings)
 {

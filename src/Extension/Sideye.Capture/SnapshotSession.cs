@@ -22,7 +22,7 @@ public sealed class SnapshotSession : IDisposable
     {
         var live = new LiveCapture(_symbols, _progress) { MaxPause = MaxPause };
         var errors = new List<string>();
-        var prepared = new List<LinuxProcess>();
+        var prepared = new List<PreparedProcess>();
         foreach (int pid in pids.Distinct())
         {
             try
@@ -51,11 +51,11 @@ public sealed class SnapshotSession : IDisposable
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                string message = $"{process.Describe()}: capture failed: {e.Message}";
+                string message = $"{process.Process.Describe()}: capture failed: {e.Message}";
                 lock (errors) errors.Add(message);
                 _progress("error: " + message);
             }
-        }) { Name = $"sideye-capture-{process.Pid}", IsBackground = true }).ToList();
+        }) { Name = $"sideye-capture-{process.Process.Pid}", IsBackground = true }).ToList();
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
 

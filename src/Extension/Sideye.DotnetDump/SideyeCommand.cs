@@ -65,7 +65,7 @@ public sealed class SideyeCommand : CommandBase
             WriteLineWarning("sideye: variable capture (--spec) is not available in this build yet; capturing stacks only.");
         string outDirectory = Path.GetFullPath(Out ?? "snapshots");
         int pid = (int)(Target?.ProcessId ?? (uint)Runtime.DataTarget.DataReader.ProcessId);
-        string dumpName = Runtime.DataTarget.DataReader.DisplayName ?? "dump";
+        string dumpName = Runtime.DataTarget.DataReader.DisplayName is { Length: > 0 } display ? display : $"dotnet-dump target {Target?.Id}";
         string? version = Runtime.ClrInfo.Version.Major > 0 ? Runtime.ClrInfo.Version.ToString() : null;
 
         using var session = new SnapshotSession(message => WriteLine(message));

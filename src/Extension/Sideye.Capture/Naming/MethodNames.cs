@@ -37,7 +37,8 @@ public static class MethodNames
         {
             parts.Add(pendingMethod);
         }
-        return string.Join(".", parts);
+        // Shared generic code runs over System.__Canon ("any reference type"): say so briefly.
+        return string.Join(".", parts).Replace("System.__Canon", "_", StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -94,6 +95,8 @@ public static class MethodNames
     {
         if (!name.StartsWith('<'))
             return name;
+        if (name.EndsWith(">$", StringComparison.Ordinal) && name.IndexOf('>') == name.Length - 2)
+            return name[1..^2]; // <Main>$: the Main method the compiler writes for top-level statements
         int close = MatchingClose(name);
         if (close < 0 || close + 1 >= name.Length)
             return name;

@@ -8,8 +8,11 @@ namespace Sideye.Capture.Target;
 /// </summary>
 public sealed class OpenedTarget : IDisposable
 {
-    internal OpenedTarget(DataTarget dataTarget, ClrRuntime runtime, string dacPath, string description, string? runtimeVersion)
+    private readonly DataTarget? _attachment;
+
+    internal OpenedTarget(DataTarget dataTarget, ClrRuntime runtime, string dacPath, string description, string? runtimeVersion, DataTarget? attachment = null)
     {
+        _attachment = attachment;
         DataTarget = dataTarget;
         Runtime = runtime;
         DacPath = dacPath;
@@ -27,5 +30,6 @@ public sealed class OpenedTarget : IDisposable
     {
         Runtime.Dispose();
         DataTarget.Dispose();
+        _attachment?.Dispose(); // the DataTarget that attached: disposing it detaches and resumes the process
     }
 }

@@ -21,7 +21,12 @@ public static partial class TargetOpener
         {
             throw new TargetException(who, $"cannot attach: {e.Message}. Run as root or as the target's user, and check /proc/sys/kernel/yama/ptrace_scope; a debugger already attached also prevents it.", e);
         }
-        return CreateRuntime(dataTarget, who);
+        if (!suspend)
+            return CreateRuntime(dataTarget, who, owner: null);
+        // While the target is stopped its memory is frozen: read it through a page cache. The attaching
+        // DataTarget keeps the ptrace attachment and is disposed last (that detaches).
+        var cached = new DataTarget(new CachingDataReader(dataTarget.DataReader), new DataTargetOptions());
+        return CreateRuntime(cached, who, owner: dataTarget);
     }
 
     /// <summary>Opens a core dump.</summary>
@@ -41,10 +46,10 @@ public static partial class TargetOpener
         {
             throw new TargetException(who, $"cannot be read as a core dump: {e.Message}. Create one with `dotnet-dump collect -p PID` (type Full or Heap).", e);
         }
-        return CreateRuntime(dataTarget, who);
+        return CreateRuntime(dataTarget, who, owner: null);
     }
 
-    private static OpenedTarget CreateRuntime(DataTarget dataTarget, string who)
+    private static OpenedTarget CreateRuntime(DataTarget dataTarget, string who, DataTarget? owner)
     {
         try
         {
@@ -67,11 +72,12 @@ public static partial class TargetOpener
             {
                 throw new TargetException(who, $"the DAC at {dac} does not match the target's runtime ({version ?? "unknown version"}): {e.Message}. Install the exact runtime version the target ran.", e);
             }
-            return new OpenedTarget(dataTarget, runtime, dac, who, version);
+            return new OpenedTarget(dataTarget, runtime, dac, who, version, owner);
         }
         catch
         {
             dataTarget.Dispose();
+            owner?.Dispose();
             throw;
         }
     }

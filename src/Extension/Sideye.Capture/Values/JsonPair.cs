@@ -97,6 +97,27 @@ internal sealed class JsonPair : IDisposable
         _raw.WriteStringValue(safe);
     }
 
+    /// <summary>The same string in both forms (markers such as <c>"…(budget)"</c>).</summary>
+    public void Marker(string text)
+    {
+        _plain.WriteStringValue(text);
+        _raw.WriteStringValue(text);
+    }
+
+    /// <summary>A number too large for the writer's types (Int128), given as its invariant digits.</summary>
+    public void RawNumber(string digits)
+    {
+        _plain.WriteRawValue(digits, skipInputValidation: false);
+        _raw.WriteRawValue(digits, skipInputValidation: false);
+    }
+
+    /// <summary>A key/value pair of a non-string-keyed dictionary: <c>{"key": …, "value": …}</c> in both forms, no identity.</summary>
+    public void StartPair()
+    {
+        _plain.WriteStartObject();
+        _raw.WriteStartObject();
+    }
+
     public void Property(string name)
     {
         string safe = Sanitize(name);

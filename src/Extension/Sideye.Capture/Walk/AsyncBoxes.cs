@@ -6,10 +6,25 @@ namespace Sideye.Capture.Walk;
 /// Reading async state machine boxes: the heap objects the runtime allocates when an async method first
 /// suspends. The box holds the compiler's state machine (embedded struct in Release builds, an object
 /// reference in Debug builds) and, being a Task, the continuation to run when the method completes.
+/// A busy service has thousands of completed boxes awaiting collection, so the layout of each box type is
+/// looked up once and every box is then read with a few raw memory reads.
 /// </summary>
-internal static class AsyncBoxes
+internal sealed class AsyncBoxes
 {
     private const int TaskStateCompletedMask = 0x1000000 | 0x200000 | 0x400000; // ran to completion | faulted | canceled
+
+    private readonly ClrHeap _heap;
+    private readonly IDataReader _memory;
+    private readonly TypeLayoutCache _cache;
+    private readonly ulong _pointerSize;
+
+    public AsyncBoxes(ClrHeap heap, TypeLayoutCache cache)
+    {
+        _heap = heap;
+        _memory = heap.Runtime.DataTarget.DataReader;
+        _cache = cache;
+        _pointerSize = (ulong)_memory.PointerSize;
+    }
 
     public static bool IsBoxTypeName(string name) =>
         name.StartsWith("System.Runtime.CompilerServices.", StringComparison.Ordinal)
@@ -21,38 +36,60 @@ internal static class AsyncBoxes
     public static bool IsPoolingBox(ClrType type) =>
         type.Name?.StartsWith("System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder", StringComparison.Ordinal) == true;
 
-    /// <summary>The state machine inside a box: its type and where its fields live.</summary>
-    public static StateMachineView? ReadStateMachine(ClrObject box)
+    /// <summary>The box's state machine and its await state, or null for a completed or unreadable box.</summary>
+    public LiveBox? ReadLive(ClrObject box)
     {
-        ClrInstanceField? field = box.Type?.GetFieldByName("StateMachine");
-        if (field is null)
+        ClrType type = box.Type!;
+        BoxLayout? layout = _cache.BoxLayouts.GetOrAdd(type.MethodTable, _ => BoxLayout.Of(type));
+        if (layout is null)
             return null;
-        if (field.IsValueType)
+        // Instance field offsets exclude the method table pointer that starts every object.
+        ulong fields = box.Address + _pointerSize;
+        if (layout.StateFlagsOffset is int flagsOffset
+            && _memory.Read(fields + (ulong)flagsOffset, out int flags) && (flags & TaskStateCompletedMask) != 0)
+            return null;
+
+        ulong smAddress, smMethodTable;
+        if (layout.StateMachineIsStruct)
         {
-            ClrValueType sm = box.ReadValueTypeField(field);
-            return sm.Type is null ? null : new StateMachineView(sm.Type, sm.Address, IsStruct: true);
+            smAddress = fields + (ulong)layout.StateMachineOffset;
+            smMethodTable = layout.StateMachineMethodTable;
         }
-        ClrObject obj = box.ReadObjectField(field);
-        return obj.IsNull || obj.Type is null ? null : new StateMachineView(obj.Type, obj.Address, IsStruct: false);
+        else
+        {
+            if (!_memory.ReadPointer(fields + (ulong)layout.StateMachineOffset, out smAddress) || smAddress == 0
+                || !_memory.ReadPointer(smAddress, out smMethodTable))
+                return null;
+        }
+        StateMachineInfo? info = _cache.StateMachines.GetOrAdd(smMethodTable, mt => Describe(mt));
+        if (info is null)
+            return null;
+        ulong stateAt = (layout.StateMachineIsStruct ? smAddress : smAddress + _pointerSize) + (ulong)info.StateOffset;
+        if (!_memory.Read(stateAt, out int state) || state == -2)
+            return null; // -2: finished; a pooled box waiting for reuse
+        return new LiveBox(box, smAddress, smMethodTable, layout.StateMachineIsStruct, info, state);
     }
 
-    public static bool IsCompleted(ClrObject box) =>
-        box.TryReadField("m_stateFlags", out int flags) && (flags & TaskStateCompletedMask) != 0;
+    /// <summary>The ClrMD type of a state machine, for the few reads that need fields by name (awaiters).</summary>
+    public ClrType? TypeOf(LiveBox box) => _heap.Runtime.GetTypeByMethodTable(box.StateMachineMethodTable);
+
+    private StateMachineInfo? Describe(ulong methodTable)
+    {
+        ClrType? type = _heap.Runtime.GetTypeByMethodTable(methodTable);
+        if (type?.GetFieldByName("<>1__state") is not ClrInstanceField state)
+            return null;
+        string method = Naming.MethodNames.StateMachineToCSharp(type.Name ?? "") ?? Naming.MethodNames.ToCSharp(type.Name, null);
+        ClrMethod? moveNext = type.Methods.FirstOrDefault(x => x.Name == "MoveNext");
+        return new StateMachineInfo(state.Offset, method, type.Module?.Name, FrameSymbolizer.ModuleName(type.Module), moveNext?.MetadataToken);
+    }
 }
+
+/// <summary>A box whose async method has not completed.</summary>
+internal sealed record LiveBox(ClrObject Box, ulong StateMachineAddress, ulong StateMachineMethodTable, bool StateMachineIsStruct, StateMachineInfo Info, int State);
 
 /// <summary>Where a state machine's fields are: inside a box (struct) or in their own object (class).</summary>
 internal readonly record struct StateMachineView(ClrType Type, ulong Address, bool IsStruct)
 {
-    /// <summary>Reads an int field such as <c>&lt;&gt;1__state</c>.</summary>
-    public int? ReadInt(string fieldName)
-    {
-        ClrInstanceField? f = Type.GetFieldByName(fieldName);
-        if (f is null)
-            return null;
-        ulong addr = f.GetAddress(Address, interior: IsStruct);
-        return Type.Heap.Runtime.DataTarget.DataReader.Read(addr, out int value) ? value : null;
-    }
-
     /// <summary>The object stored in a reference field of the state machine, or null.</summary>
     public ClrObject ReadObject(ClrInstanceField field) => field.ReadObject(Address, interior: IsStruct);
 

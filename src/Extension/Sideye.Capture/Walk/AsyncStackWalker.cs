@@ -14,29 +14,30 @@ internal sealed class AsyncStackWalker
 {
     private const int MaxChainLength = 512;
     private readonly FrameSymbolizer _symbolizer;
+    private readonly ClrHeap _heap;
+    private readonly TypeLayoutCache _cache;
 
-    public AsyncStackWalker(FrameSymbolizer symbolizer) => _symbolizer = symbolizer;
+    public AsyncStackWalker(FrameSymbolizer symbolizer, ClrHeap heap, TypeLayoutCache cache)
+    {
+        _symbolizer = symbolizer;
+        _heap = heap;
+        _cache = cache;
+    }
 
     public IReadOnlyList<CapturedStack> Walk(IReadOnlyList<ClrObject> boxes)
     {
-        var live = new Dictionary<ulong, BoxInfo>();
+        var live = new Dictionary<ulong, LiveBox>();
+        var reader = new AsyncBoxes(_heap, _cache);
         foreach (ClrObject box in boxes)
         {
-            if (box.Type is null || AsyncBoxes.IsCompleted(box))
-                continue;
-            StateMachineView? sm = AsyncBoxes.ReadStateMachine(box);
-            if (sm is not { } view)
-                continue;
-            int state = view.ReadInt("<>1__state") ?? int.MinValue;
-            if (state == -2)
-                continue; // finished; a pooled box waiting for reuse
-            live[box.Address] = new BoxInfo(box, view, state);
+            if (box.Type is not null && reader.ReadLive(box) is LiveBox liveBox)
+                live[box.Address] = liveBox;
         }
 
         var resolver = new ContinuationResolver(live.Keys);
         var callerOf = new Dictionary<ulong, ulong>();
         var hasCallee = new HashSet<ulong>();
-        foreach (BoxInfo info in live.Values)
+        foreach (LiveBox info in live.Values)
         {
             List<ulong> callers = resolver.CallersOf(info.Box);
             if (callers.Count > 0)
@@ -47,14 +48,14 @@ internal sealed class AsyncStackWalker
         }
 
         var stacks = new List<CapturedStack>();
-        foreach (BoxInfo leaf in live.Values.OrderBy(b => b.Box.Address))
+        foreach (LiveBox leaf in live.Values.OrderBy(b => b.Box.Address))
         {
             if (hasCallee.Contains(leaf.Box.Address))
                 continue;
             var frames = new List<CapturedFrame>();
             var seen = new HashSet<ulong>();
             ulong current = leaf.Box.Address;
-            while (frames.Count < MaxChainLength && seen.Add(current) && live.TryGetValue(current, out BoxInfo? info))
+            while (frames.Count < MaxChainLength && seen.Add(current) && live.TryGetValue(current, out LiveBox? info))
             {
                 frames.Add(FrameOf(info));
                 if (!callerOf.TryGetValue(current, out current))
@@ -62,35 +63,34 @@ internal sealed class AsyncStackWalker
             }
             stacks.Add(new CapturedStack(StackKinds.Async, frames,
                 State: leaf.State == -1 ? "running" : "awaiting",
-                Awaiting: leaf.State >= 0 ? AwaitedThing(leaf.StateMachine) : null,
+                Awaiting: leaf.State >= 0 ? AwaitedThing(leaf) : null,
                 TaskAddress: leaf.Box.Address));
         }
         return stacks;
     }
 
-    private CapturedFrame FrameOf(BoxInfo info)
+    private CapturedFrame FrameOf(LiveBox box)
     {
-        ClrType smType = info.StateMachine.Type;
-        string method = MethodNames.StateMachineToCSharp(smType.Name ?? "") ?? MethodNames.ToCSharp(smType.Name, null);
-        ClrModule? module = smType.Module;
-        ClrMethod? moveNext = smType.Methods.FirstOrDefault(m => m.Name == "MoveNext");
+        StateMachineInfo m = box.Info;
         int? il = null;
         SourceLocation? where = null;
-        if (moveNext is not null && info.State >= 0)
+        if (m.MoveNextToken is int token && box.State >= 0)
         {
-            ModuleSymbols? symbols = _symbolizer.Symbols.Get(module?.Name);
-            il = symbols?.GetAwaitYieldOffset(moveNext.MetadataToken, info.State);
+            ModuleSymbols? symbols = _symbolizer.Symbols.Get(m.ModulePath);
+            il = symbols?.GetAwaitYieldOffset(token, box.State);
             if (il is int offset)
-                where = symbols!.GetSourceLocation(moveNext.MetadataToken, offset);
+                where = symbols!.GetSourceLocation(token, offset);
         }
-        return new CapturedFrame(method, FrameSymbolizer.ModuleName(module), il, where?.File, where?.Line,
-            FrameKinds.Async, AwaitState: info.State == int.MinValue ? null : info.State,
-            ObjectAddress: info.Box.Address, MethodToken: moveNext?.MetadataToken);
+        return new CapturedFrame(m.Method, m.ModuleName, il, where?.File, where?.Line,
+            FrameKinds.Async, AwaitState: box.State, ObjectAddress: box.Box.Address, MethodToken: m.MoveNextToken);
     }
 
     /// <summary>What the leaf is waiting for: the task held by its current awaiter (<c>&lt;&gt;u__N</c> fields).</summary>
-    private static string? AwaitedThing(StateMachineView sm)
+    private string? AwaitedThing(LiveBox box)
     {
+        if (_heap.Runtime.GetTypeByMethodTable(box.StateMachineMethodTable) is not ClrType type)
+            return null;
+        var sm = new StateMachineView(type, box.StateMachineAddress, box.StateMachineIsStruct);
         foreach (ClrInstanceField field in sm.Type.Fields)
         {
             if (field.Name is not { } n || !n.StartsWith("<>u__", StringComparison.Ordinal) || !field.IsValueType)
@@ -117,6 +117,4 @@ internal sealed class AsyncStackWalker
         _ when AsyncBoxes.IsBoxTypeName(typeName) => "async method",
         _ => typeName,
     };
-
-    private sealed record BoxInfo(ClrObject Box, StateMachineView StateMachine, int State);
 }

@@ -9,18 +9,22 @@ namespace Sideye.Capture.Walk;
 internal sealed class FrameSymbolizer
 {
     private readonly SymbolCache _symbols;
-    private readonly Dictionary<ulong, string> _names = new();
+    private readonly TypeLayoutCache _cache;
 
-    public FrameSymbolizer(SymbolCache symbols) => _symbols = symbols;
+    public FrameSymbolizer(SymbolCache symbols, TypeLayoutCache cache)
+    {
+        _symbols = symbols;
+        _cache = cache;
+    }
 
     public SymbolCache Symbols => _symbols;
 
     public string NameOf(ClrMethod method)
     {
-        if (!_names.TryGetValue(method.MethodDesc, out string? name))
+        if (!_cache.MethodNames.TryGetValue(method.MethodDesc, out string? name))
         {
             name = MethodNames.ToCSharp(method.Type?.Name, method.Name);
-            _names[method.MethodDesc] = name;
+            _cache.MethodNames[method.MethodDesc] = name;
         }
         return name;
     }

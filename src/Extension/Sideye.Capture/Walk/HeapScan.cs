@@ -16,10 +16,10 @@ internal sealed class HeapScan
     public long ObjectsVisited { get; private set; }
 
     /// <summary>Scans the heap; <paramref name="maxObjects"/> bounds the walk (the warm-up pass uses a small bound).</summary>
-    public static HeapScan Run(ClrHeap heap, long maxObjects = long.MaxValue, CancellationToken cancellationToken = default)
+    public static HeapScan Run(ClrHeap heap, TypeLayoutCache cache, long maxObjects = long.MaxValue, CancellationToken cancellationToken = default)
     {
         var scan = new HeapScan();
-        var classes = new Dictionary<ulong, TypeClass>();
+        var classes = cache.HeapClasses;
         foreach (ClrObject obj in heap.EnumerateObjects())
         {
             if (++scan.ObjectsVisited > maxObjects)
@@ -29,11 +29,12 @@ internal sealed class HeapScan
             ClrType? type = obj.Type;
             if (type is null)
                 continue;
-            if (!classes.TryGetValue(type.MethodTable, out TypeClass cls))
+            if (!classes.TryGetValue(type.MethodTable, out byte raw))
             {
-                cls = Classify(type.Name);
-                classes[type.MethodTable] = cls;
+                raw = (byte)Classify(type.Name);
+                classes[type.MethodTable] = raw;
             }
+            var cls = (TypeClass)raw;
             switch (cls)
             {
                 case TypeClass.AsyncBox:

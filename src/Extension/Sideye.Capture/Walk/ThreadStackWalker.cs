@@ -25,15 +25,11 @@ internal sealed class ThreadStackWalker
                 bool isLeaf = frames.Count == 0;
                 if (frame.Kind == ClrStackFrameKind.ManagedMethod && frame.Method is ClrMethod method)
                     frames.Add(_symbolizer.ManagedFrame(method, frame.InstructionPointer, isLeaf));
-                else if (frame.Kind == ClrStackFrameKind.Runtime)
-                    frames.Add(new CapturedFrame($"[{frame.FrameName ?? "runtime"}]", null, null, null, null,
-                        FrameKinds.Runtime, InstructionPointer: frame.InstructionPointer));
                 else
-                    frames.Add(new CapturedFrame("[native code]", null, null, null, null, FrameKinds.Native,
-                        InstructionPointer: frame.InstructionPointer));
+                    AddMarker(frames, frame);
             }
-            if (frames.Count == 0)
-                continue; // a thread with no managed code on it (not started, or exiting): nothing to show
+            if (!frames.Any(f => f.Kind == FrameKinds.Managed))
+                continue; // idle runtime threads with no managed code on them: nothing to show
             threadNames.TryGetValue(thread.ManagedThreadId, out string? name);
             stacks.Add(new CapturedStack(StackKinds.Thread, frames, thread.OSThreadId, thread.ManagedThreadId,
                 name ?? DefaultName(thread), DescribeState(thread)));
@@ -41,8 +37,26 @@ internal sealed class ThreadStackWalker
         return stacks;
     }
 
+    /// <summary>
+    /// Runtime transition frames become one marker each. An InlinedCallFrame on top means the thread is in
+    /// native code called through P/Invoke (ClrMD reports it twice in a row; consecutive duplicates merge).
+    /// </summary>
+    private static void AddMarker(List<CapturedFrame> frames, ClrStackFrame frame)
+    {
+        (string name, string kind) = frame.FrameName switch
+        {
+            "InlinedCallFrame" => ("[native code]", FrameKinds.Native),
+            null or "" => ("[runtime]", FrameKinds.Runtime),
+            string other => ($"[{other}]", FrameKinds.Runtime),
+        };
+        if (frames.Count > 0 && frames[^1].Method == name)
+            return;
+        frames.Add(new CapturedFrame(name, null, null, null, null, kind, InstructionPointer: frame.InstructionPointer));
+    }
+
+    // Managed thread 1 is the thread that ran Main; .NET never names it, debuggers call it the main thread.
     private static string? DefaultName(ClrThread thread) =>
-        thread.IsFinalizer ? ".NET Finalizer" : null;
+        thread.IsFinalizer ? ".NET Finalizer" : thread.ManagedThreadId == 1 ? "Main Thread" : null;
 
     private static string DescribeState(ClrThread thread)
     {
@@ -54,7 +68,7 @@ internal sealed class ThreadStackWalker
         if ((s & ClrThreadState.TS_CompletionPortThread) != 0) parts.Add("threadpool-io");
         if (thread.IsFinalizer) parts.Add("finalizer");
         if (thread.CurrentException is not null) parts.Add("exception");
-        if (thread.LockCount > 0) parts.Add($"holds-{thread.LockCount}-monitor(s)");
+        if (thread.LockCount is > 0 and < 10_000) parts.Add($"holds-{thread.LockCount}-monitor(s)"); // uint.MaxValue means unknown
         return parts.Count == 0 ? "running" : string.Join(",", parts);
     }
 }

@@ -1,0 +1,338 @@
+using System.Runtime.InteropServices;
+using Microsoft.Diagnostics.Runtime;
+
+namespace Sideye.Capture.Dac;
+
+/// <summary>
+/// Reads the arguments and locals of a thread's managed frames through a DAC instance of our own.
+/// </summary>
+/// <remarks>
+/// ClrMD exposes no arguments or locals, and the host's ClrMD (dotnet-dump carries 4.2.747901) cannot
+/// share its DAC instance with us, so this loads the same libmscordaccore.so, creates a second
+/// IXCLRDataProcess over a data target that forwards to ClrMD's <see cref="IDataReader"/>, and walks
+/// with IXCLRDataStackWalk / IXCLRDataFrame / IXCLRDataValue, as SOS's <c>clrstack -a</c> does. The two
+/// instances coexist: the DAC library serializes its entry points itself, and every call into this
+/// instance is made under one lock. Per-frame and per-variable failures become reasons in the result,
+/// never exceptions.
+/// </remarks>
+internal sealed unsafe class DacFrameReader : IDisposable
+{
+    private const int MaxFrames = 8192;
+    private const int NameCapacity = 1024;
+    private const string NoLocation = "no location at this instruction (optimized away)";
+
+    private readonly object _sync = new();
+    private readonly DacDataTarget _target;
+    private readonly ContextLayout _layout;
+    private nint _process;
+    private nint _nativeTarget;
+
+    private DacFrameReader(DacDataTarget target, nint nativeTarget, nint process, ContextLayout layout)
+    {
+        _target = target;
+        _nativeTarget = nativeTarget;
+        _process = process;
+        _layout = layout;
+    }
+
+    /// <summary>
+    /// Loads the DAC at <paramref name="dacPath"/> (the one ClrMD uses for the same target is fine) and
+    /// creates an instance over <paramref name="target"/>'s data reader.
+    /// </summary>
+    /// <exception cref="DacLoadException">The DAC cannot be loaded or refuses the target.</exception>
+    public static DacFrameReader Create(DataTarget target, string dacPath)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentException.ThrowIfNullOrEmpty(dacPath);
+
+        ClrInfo? clr = target.ClrVersions.FirstOrDefault(c => c.Flavor == ClrFlavor.Core) ?? target.ClrVersions.FirstOrDefault();
+        string runtime = clr is null ? "no .NET runtime found in the target" : DescribeRuntime(clr);
+        if (clr is null)
+            throw new DacLoadException(dacPath, runtime, "the target has no .NET runtime");
+
+        ContextLayout layout = ContextLayout.For(target.DataReader.Architecture)
+            ?? throw new DacLoadException(dacPath, runtime, $"architecture {target.DataReader.Architecture} is not supported");
+
+        if (!NativeLibrary.TryLoad(dacPath, out nint library))
+            throw new DacLoadException(dacPath, runtime, "the library could not be loaded (missing file or wrong platform)");
+
+        // Never unloaded: unloading the DAC's PAL on Linux leaves a dangling thread-exit destructor.
+        InitializePal(library);
+        if (!NativeLibrary.TryGetExport(library, "CLRDataCreateInstance", out nint createInstance))
+            throw new DacLoadException(dacPath, runtime, "it does not export CLRDataCreateInstance");
+
+        var managedTarget = new DacDataTarget(target.DataReader, clr.ModuleInfo.ImageBase);
+        nint nativeTarget = NativeDataTarget.Create(managedTarget);
+        Guid iid = XclrData.IID_IXCLRDataProcess;
+        nint process = 0;
+        int hr = ((delegate* unmanaged<Guid*, nint, nint*, int>)createInstance)(&iid, nativeTarget, &process);
+        if (hr != XclrData.S_OK || process == 0)
+        {
+            XclrData.Release(process);
+            NativeDataTarget.Release(nativeTarget);
+            managedTarget.Dispose();
+            throw new DacLoadException(dacPath, runtime, $"CLRDataCreateInstance failed with {XclrData.Describe(hr)}");
+        }
+
+        return new DacFrameReader(managedTarget, nativeTarget, process, layout);
+    }
+
+    /// <summary>
+    /// The managed frames of thread <paramref name="osThreadId"/>, innermost first; empty when the
+    /// thread is unknown to the runtime or has no managed frames.
+    /// </summary>
+    public IReadOnlyList<DacFrame> WalkThread(uint osThreadId)
+    {
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_process == 0, this);
+
+            var frames = new List<DacFrame>();
+            if (XclrData.GetTaskByOSThreadID(_process, osThreadId, out nint task) != XclrData.S_OK || task == 0)
+                return frames;
+
+            try
+            {
+                if (XclrData.Failed(XclrData.CreateStackWalk(task, XclrData.SimpleFrameManagedMethod, out nint walk)) || walk == 0)
+                    return frames;
+
+                try
+                {
+                    WalkFrames(walk, frames);
+                }
+                finally
+                {
+                    XclrData.Release(walk);
+                }
+            }
+            finally
+            {
+                XclrData.Release(task);
+            }
+
+            return frames;
+        }
+    }
+
+    /// <summary>Drops the DAC's cached target memory: call after the target ran and paused again.</summary>
+    public void Flush()
+    {
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_process == 0, this);
+            XclrData.Flush(_process);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_sync)
+        {
+            if (_process == 0)
+                return;
+
+            XclrData.Release(_process);
+            _process = 0;
+            NativeDataTarget.Release(_nativeTarget);
+            _nativeTarget = 0;
+            _target.Dispose();
+        }
+    }
+
+    private static void InitializePal(nint library)
+    {
+        bool hasPal = NativeLibrary.TryGetExport(library, "DAC_PAL_InitializeDLL", out _) ||
+                      NativeLibrary.TryGetExport(library, "PAL_InitializeDLL", out _);
+        if (hasPal && NativeLibrary.TryGetExport(library, "DllMain", out nint dllMain))
+            ((delegate* unmanaged<nint, int, nint, int>)dllMain)(library, 1 /* DLL_PROCESS_ATTACH */, 0);
+    }
+
+    private static string DescribeRuntime(ClrInfo clr)
+    {
+        string? file = clr.ModuleInfo.FileName;
+        string version = clr.Version.Major != 0
+            ? clr.Version.ToString()
+            : Path.GetFileName(Path.GetDirectoryName(file)) ?? "unknown";
+        return $"runtime {version} ({file})";
+    }
+
+    private void WalkFrames(nint walk, List<DacFrame> frames)
+    {
+        uint contextSize = 0;
+        XclrData.GetContext(walk, _layout.Flags, 0, &contextSize, null); // reports the size it needs
+        // Exactly the size the DAC reports: it copies as many bytes as the buffer claims to hold.
+        byte[] context = new byte[contextSize != 0 ? contextSize : (uint)_layout.MinimumSize];
+        if (context.Length < _layout.InstructionPointerOffset + sizeof(ulong))
+            return;
+
+        for (int i = 0; i < MaxFrames; i++)
+        {
+            int hr;
+            fixed (byte* buffer = context)
+            {
+                hr = XclrData.GetContext(walk, _layout.Flags, (uint)context.Length, &contextSize, buffer);
+            }
+
+            if (hr != XclrData.S_OK)
+                return; // S_FALSE: the walk is past its last frame
+
+            ulong sp = _layout.StackPointer(context);
+            ulong ip = _layout.InstructionPointer(context);
+            frames.Add(ReadFrame(walk, sp, ip));
+
+            if (XclrData.Next(walk) != XclrData.S_OK)
+                return;
+        }
+    }
+
+    private static DacFrame ReadFrame(nint walk, ulong sp, ulong ip)
+    {
+        int hr = XclrData.GetFrame(walk, out nint frame);
+        if (XclrData.Failed(hr) || frame == 0)
+            return new DacFrame(sp, ip, null, [], [], $"the DAC gave no frame ({XclrData.Describe(hr)})");
+
+        try
+        {
+            string? codeName = ReadCodeName(frame);
+            var arguments = new List<DacVariable>();
+            string? unavailable = null;
+
+            hr = XclrData.GetNumArguments(frame, out uint argumentCount);
+            if (XclrData.Failed(hr))
+                unavailable = $"arguments: {XclrData.Describe(hr)}";
+            else
+                for (uint i = 0; i < argumentCount; i++)
+                    arguments.Add(ReadArgument(frame, i));
+
+            // E_FAIL here means the method has no local signature (no locals, or IL-less code).
+            var locals = new List<DacVariable>();
+            if (!XclrData.Failed(XclrData.GetNumLocalVariables(frame, out uint localCount)))
+                for (uint i = 0; i < localCount; i++)
+                    locals.Add(ReadLocal(frame, i));
+
+            return new DacFrame(sp, ip, codeName, arguments, locals, unavailable);
+        }
+        finally
+        {
+            XclrData.Release(frame);
+        }
+    }
+
+    private static string? ReadCodeName(nint frame)
+    {
+        char* name = stackalloc char[NameCapacity];
+        uint length = 0;
+        int hr = XclrData.GetCodeName(frame, 0, NameCapacity, &length, name);
+        if (XclrData.Failed(hr))
+            return null;
+
+        return XclrData.ReadName(new ReadOnlySpan<char>(name, NameCapacity));
+    }
+
+    private static DacVariable ReadArgument(nint frame, uint index)
+    {
+        char* name = stackalloc char[NameCapacity];
+        name[0] = '\0';
+        uint length = 0;
+        int hr = XclrData.GetArgumentByIndex(frame, index, out nint value, NameCapacity, &length, name);
+        string? argumentName = XclrData.ReadName(new ReadOnlySpan<char>(name, NameCapacity));
+        if (argumentName.Length == 0)
+            argumentName = null;
+
+        if (XclrData.Failed(hr) || value == 0)
+        {
+            XclrData.Release(value);
+            return new DacVariable((int)index, argumentName, null, null, 0, $"the DAC could not read it ({XclrData.Describe(hr)})");
+        }
+
+        try
+        {
+            return ReadValue((int)index, argumentName, value);
+        }
+        finally
+        {
+            XclrData.Release(value);
+        }
+    }
+
+    private static DacVariable ReadLocal(nint frame, uint index)
+    {
+        char* name = stackalloc char[NameCapacity];
+        uint length = 0;
+        int hr = XclrData.GetLocalVariableByIndex(frame, index, out nint value, NameCapacity, &length, name);
+        if (XclrData.Failed(hr) || value == 0)
+        {
+            XclrData.Release(value);
+            return new DacVariable((int)index, null, null, null, 0, $"the DAC could not read it ({XclrData.Describe(hr)})");
+        }
+
+        try
+        {
+            return ReadValue((int)index, null, value);
+        }
+        finally
+        {
+            XclrData.Release(value);
+        }
+    }
+
+    private static DacVariable ReadValue(int index, string? name, nint value)
+    {
+        DacValueKind kind = XclrData.Failed(XclrData.GetFlags(value, out uint flags))
+            ? DacValueKind.None
+            : (DacValueKind)(flags & 0x7F);
+
+        int hr = XclrData.GetNumLocations(value, out uint count);
+        if (XclrData.Failed(hr) || count == 0)
+            return new DacVariable(index, name, null, null, 0, NoLocation) { Kind = kind };
+
+        bool inRegister = false, inMemory = false;
+        ulong address = 0;
+        for (uint i = 0; i < count; i++)
+        {
+            hr = XclrData.GetLocationByIndex(value, i, out uint locationFlags, out ulong locationAddress);
+            if (XclrData.Failed(hr))
+                return new DacVariable(index, name, null, null, 0, $"the DAC gave no location ({XclrData.Describe(hr)})") { Kind = kind };
+
+            if ((locationFlags & XclrData.LocationRegister) != 0)
+            {
+                inRegister = true;
+            }
+            else
+            {
+                if (!inMemory)
+                    address = locationAddress;
+                inMemory = true;
+            }
+        }
+
+        var location = new DacValueLocation(
+            inRegister && inMemory ? DacLocationKind.Split : inRegister ? DacLocationKind.Register : DacLocationKind.Memory,
+            inMemory ? address : 0);
+
+        uint needed = 0;
+        hr = XclrData.GetBytes(value, 0, &needed, null);
+        if ((hr != XclrData.ErrorBufferOverflow && XclrData.Failed(hr)) || needed == 0)
+            return new DacVariable(index, name, location, null, 0, $"the DAC gave no bytes ({XclrData.Describe(hr)})") { Kind = kind };
+
+        byte[] bytes = new byte[needed];
+        uint size = 0;
+        fixed (byte* buffer = bytes)
+        {
+            hr = XclrData.GetBytes(value, needed, &size, buffer);
+        }
+
+        if (XclrData.Failed(hr))
+        {
+            string reason = (hr is XclrData.CordbgReadVirtualFailure or XclrData.ErrorReadFault) && inMemory
+                ? $"target memory at 0x{address:X} is not readable"
+                : $"the DAC could not read its bytes ({XclrData.Describe(hr)})";
+            return new DacVariable(index, name, location, null, 0, reason) { Kind = kind };
+        }
+
+        if (size < bytes.Length)
+            Array.Resize(ref bytes, (int)size);
+
+        return new DacVariable(index, name, location, bytes, size, null) { Kind = kind };
+    }
+}

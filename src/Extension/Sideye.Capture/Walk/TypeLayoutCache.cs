@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using Microsoft.Diagnostics.Runtime;
+
+namespace Sideye.Capture.Walk;
+
+/// <summary>
+/// Facts about types of one target process, keyed by method table address and kept as plain data (no
+/// ClrMD objects), so the warm-up pass over the running process can compute them and the paused pass only
+/// looks them up: resolving a type's fields through the DAC costs about a millisecond per type, and a
+/// service has hundreds of async state machine types. Method tables do not move while a process lives.
+/// </summary>
+public sealed class TypeLayoutCache
+{
+    internal ConcurrentDictionary<ulong, byte> HeapClasses { get; } = new();
+    internal ConcurrentDictionary<ulong, BoxLayout?> BoxLayouts { get; } = new();
+    internal ConcurrentDictionary<ulong, StateMachineInfo?> StateMachines { get; } = new();
+    internal ConcurrentDictionary<ulong, string> MethodNames { get; } = new();
+}
+
+/// <summary>Field offsets of one box type (one per state machine type in Release builds).</summary>
+internal sealed record BoxLayout(int? StateFlagsOffset, int StateMachineOffset, bool StateMachineIsStruct, ulong StateMachineMethodTable)
+{
+    public static BoxLayout? Of(ClrType boxType)
+    {
+        ClrInstanceField? sm = boxType.GetFieldByName("StateMachine");
+        if (sm is null)
+            return null;
+        return new BoxLayout(boxType.GetFieldByName("m_stateFlags")?.Offset, sm.Offset, sm.IsValueType,
+            sm.IsValueType ? sm.Type?.MethodTable ?? 0 : 0);
+    }
+}
+
+/// <summary>What the capture needs of a state machine type: where its state is, and which method it stands for.</summary>
+internal sealed record StateMachineInfo(int StateOffset, string Method, string? ModulePath, string? ModuleName, int? MoveNextToken);

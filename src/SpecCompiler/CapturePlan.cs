@@ -1,0 +1,31 @@
+namespace Sideye.SpecCompiler;
+
+/// <summary>
+/// The half of a compiled spec that the capture engine executes. It has value equality and holds
+/// nothing about SQL, so editing only columns, tables or links leaves it equal and the engine can skip
+/// re-planning (and existing snapshots stay valid for the new SQL).
+/// </summary>
+/// <param name="Functions">Sorted by function name, so reordering the spec's entries does not change the plan.</param>
+/// <param name="TypeLimits">Per-type overrides, already merged with <see cref="Limits"/>, sorted by type.</param>
+public sealed record CapturePlan(
+    EquatableArray<FunctionCapture> Functions,
+    CaptureLimits Limits,
+    EquatableArray<TypeCaptureLimits> TypeLimits)
+{
+    public static readonly CapturePlan Empty = new([], CaptureLimits.Default, []);
+
+    /// <summary>
+    /// The budgets for a value of the given runtime type: its override if the spec has one, else the defaults.
+    /// Accepts ClrMD-style names (<c>Ns.Outer+Inner&lt;System.Int32&gt;</c>) as well as C# ones.
+    /// </summary>
+    public CaptureLimits LimitsFor(string typeName)
+    {
+        if (TypeLimits.IsEmpty) return Limits;
+        var normalized = TypeNames.Normalize(typeName);
+        foreach (var entry in TypeLimits)
+        {
+            if (string.Equals(entry.Type, normalized, StringComparison.Ordinal)) return entry.Limits;
+        }
+        return Limits;
+    }
+}

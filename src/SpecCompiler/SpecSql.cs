@@ -1,0 +1,13 @@
+namespace Sideye.SpecCompiler;
+
+/// <summary>
+/// The half of a compiled spec that the query server applies to snapshots (old and new alike: changing
+/// it needs no new capture). Value equality, like <see cref="CapturePlan"/>.
+/// </summary>
+public sealed record SpecSql(
+    EquatableArray<FunctionTableSql> FunctionTables,
+    EquatableArray<DerivedTableSql> DerivedTables,
+    EquatableArray<LinkSql> Links)
+{
+    public static readonly SpecSql Empty = new([], [], []);
+}

@@ -1,0 +1,72 @@
+namespace Sideye.SpecCompiler;
+
+/// <summary>Checks that each function exists in the target and that each capture starts at one of its variables.</summary>
+internal static class TargetChecks
+{
+    public static IReadOnlyList<SpecDiagnostic> Run(Spec spec, ITargetMethods targets)
+    {
+        var bag = new DiagnosticBag();
+        List<string>? known = null; // Enumerated at most once, and only if some name fails to resolve.
+        foreach (var function in spec.Functions)
+        {
+            if (!targets.TryResolve(function.Function, out var method))
+            {
+                known ??= targets.EnumerateFunctionNames().ToList();
+                var fix = Wording.DidYouMean(SuggestFunctions(function.Function, known))
+                    ?? "Check the namespace, type and method names (nested types are written Outer.Inner) and that the module is loaded in the target.";
+                bag.Error(function.FunctionSpan, $"function '{function.Function}' not found in the target's modules", fix);
+                continue;
+            }
+            foreach (var capture in function.Captures) CheckVariable(function, capture, method, bag);
+        }
+        return bag.ToList();
+    }
+
+    private static void CheckVariable(FunctionSpec function, CaptureSpec capture, TargetMethod method, DiagnosticBag bag)
+    {
+        var root = capture.RootVariable;
+        if (root == "this" && !method.IsStatic) return;
+        var variables = method.EnumerateVariables().ToList();
+        if (variables.Any(v => v.Name == root)) return;
+
+        var names = variables.Select(v => v.Name).ToList();
+        if (!method.IsStatic) names.Add("this");
+        var suggestion = Wording.DidYouMean(StringDistance.Suggest(root, names));
+        var available = variables.Count == 0
+            ? $"'{function.Function}' has no named arguments or locals" + (method.IsStatic ? "." : "; 'this' is available.")
+            : "Available: " + string.Join(", ", variables) + (method.IsStatic ? "." : ", this.");
+        if (method.IsAsync)
+        {
+            available += " In an async method only locals used after an await are kept (hoisted) and can be captured.";
+        }
+        bag.Error(capture.ExprSpan, $"variable '{root}' is not an argument or local of '{function.Function}'",
+            suggestion is null ? available : suggestion + " " + available);
+    }
+
+    /// <summary>
+    /// Close names for a function that did not resolve: the same Type.Method in another namespace (the most
+    /// common mistake), then small edits of the whole name, then the same method name on a similar type.
+    /// </summary>
+    private static IReadOnlyList<string> SuggestFunctions(string wanted, IReadOnlyList<string> known)
+    {
+        var wantedParts = Identifiers.SplitDotted(TypeNames.Normalize(wanted));
+        var wantedTail = string.Join(".", wantedParts.TakeLast(2));
+        var wantedMethod = wantedParts[^1];
+
+        var sameTail = known.Where(k => string.Equals(Tail(k, 2), wantedTail, StringComparison.OrdinalIgnoreCase));
+        var close = StringDistance.Suggest(wanted, known);
+        var sameMethod = known
+            .Where(k => string.Equals(Tail(k, 1), wantedMethod, StringComparison.OrdinalIgnoreCase))
+            .Select(k => (Name: k, Distance: StringDistance.Damerau(wanted, k)))
+            .OrderBy(x => x.Distance)
+            .Select(x => x.Name);
+        return sameTail.Concat(close).Concat(sameMethod)
+            .Where(k => k != wanted)
+            .Distinct(StringComparer.Ordinal)
+            .Take(3)
+            .ToList();
+    }
+
+    private static string Tail(string function, int count) =>
+        string.Join(".", Identifiers.SplitDotted(TypeNames.Normalize(function)).TakeLast(count));
+}
