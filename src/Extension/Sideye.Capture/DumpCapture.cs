@@ -23,13 +23,33 @@ public sealed class DumpCapture
     {
         sw ??= Stopwatch.StartNew();
         var capture = new RuntimeCapture(_symbols);
-        if (!runtime.Heap.CanWalkHeap || !runtime.Heap.Segments.Any())
+        if (!HasReadableHeap(runtime))
             throw new TargetException($"dump {dumpPath}", "has no GC heap (a mini dump?). Sideye needs the heap for async stacks and variables: collect with `dotnet-dump collect --type Full` (or `--type Heap`).");
         RuntimeWalk walk = capture.Walk(runtime, new Walk.TypeLayoutCache(), cancellationToken: cancellationToken);
         string? cmdline = RuntimeCapture.ReadCommandLine(runtime);
         string name = cmdline is null ? "?" : ProcessNameFrom(cmdline);
         return new ProcessCaptureResult(pid, name, cmdline, runtimeVersion, $"dump:{(File.Exists(dumpPath) ? Path.GetFullPath(dumpPath) : dumpPath)}",
             walk.Stacks, null, sw.Elapsed.TotalMilliseconds, walk.Warnings);
+    }
+
+    /// <summary>
+    /// A mini dump lists the GC's segments but holds none of their memory: look for one readable object
+    /// header whose method table names a type.
+    /// </summary>
+    private static bool HasReadableHeap(Microsoft.Diagnostics.Runtime.ClrRuntime runtime)
+    {
+        if (!runtime.Heap.CanWalkHeap)
+            return false;
+        var memory = runtime.DataTarget.DataReader;
+        foreach (var segment in runtime.Heap.Segments)
+        {
+            ulong start = segment.ObjectRange.Start;
+            if (segment.ObjectRange.Length == 0)
+                continue;
+            if (memory.ReadPointer(start, out ulong mt) && mt != 0 && runtime.GetTypeByMethodTable(mt) is not null)
+                return true;
+        }
+        return false;
     }
 
     private static string ProcessNameFrom(string commandLine)

@@ -20,6 +20,8 @@ internal sealed unsafe class DacFrameReader : IDisposable
     private const int MaxFrames = 8192;
     private const int NameCapacity = 1024;
     private const string NoLocation = "no location at this instruction (optimized away)";
+    private const string RegisterNotRestored =
+        "held in a register whose value the runtime does not restore across the native transition below this frame";
 
     private readonly object _sync = new();
     private readonly DacDataTarget _target;
@@ -93,12 +95,12 @@ internal sealed unsafe class DacFrameReader : IDisposable
 
             try
             {
-                if (XclrData.Failed(XclrData.CreateStackWalk(task, XclrData.SimpleFrameManagedMethod, out nint walk)) || walk == 0)
+                if (XclrData.Failed(XclrData.CreateStackWalk(task, XclrData.SimpleFrameAll, out nint walk)) || walk == 0)
                     return frames;
 
                 try
                 {
-                    WalkFrames(walk, frames);
+                    WalkFrames(walk, ActiveInstructionPointer(osThreadId), frames);
                 }
                 finally
                 {
@@ -156,36 +158,65 @@ internal sealed unsafe class DacFrameReader : IDisposable
         return $"runtime {version} ({file})";
     }
 
-    private void WalkFrames(nint walk, List<DacFrame> frames)
+    /// <summary>
+    /// Walks managed methods and the runtime's transition frames, reading the managed ones. Registers of a
+    /// frame are trusted only when they are real (the walk starts in that frame at the thread's own
+    /// context) or were unwound from a managed callee: a transition frame such as an InlinedCallFrame
+    /// (every P/Invoke) records no callee-saved registers, so the DAC fills them from the thread's
+    /// native context and a value the JIT kept in one of them could be the native code's, not the frame's.
+    /// </summary>
+    private void WalkFrames(nint walk, ulong? activeIp, List<DacFrame> frames)
     {
         uint contextSize = 0;
         XclrData.GetContext(walk, _layout.Flags, 0, &contextSize, null); // reports the size it needs
+
         // Exactly the size the DAC reports: it copies as many bytes as the buffer claims to hold.
         byte[] context = new byte[contextSize != 0 ? contextSize : (uint)_layout.MinimumSize];
         if (context.Length < _layout.InstructionPointerOffset + sizeof(ulong))
             return;
 
+        bool first = true, afterTransition = false;
         for (int i = 0; i < MaxFrames; i++)
         {
-            int hr;
-            fixed (byte* buffer = context)
-            {
-                hr = XclrData.GetContext(walk, _layout.Flags, (uint)context.Length, &contextSize, buffer);
-            }
-
-            if (hr != XclrData.S_OK)
+            if (XclrData.GetFrameType(walk, out uint simpleType) != XclrData.S_OK)
                 return; // S_FALSE: the walk is past its last frame
 
-            ulong sp = _layout.StackPointer(context);
-            ulong ip = _layout.InstructionPointer(context);
-            frames.Add(ReadFrame(walk, sp, ip));
+            if (simpleType == XclrData.SimpleFrameManagedMethod)
+            {
+                int hr;
+                fixed (byte* buffer = context)
+                {
+                    hr = XclrData.GetContext(walk, _layout.Flags, (uint)context.Length, &contextSize, buffer);
+                }
 
+                if (hr != XclrData.S_OK)
+                    return;
+
+                ulong sp = _layout.StackPointer(context);
+                ulong ip = _layout.InstructionPointer(context);
+                bool registersTrusted = first ? ip == activeIp : !afterTransition;
+                frames.Add(ReadFrame(walk, sp, ip, registersTrusted));
+                afterTransition = false;
+            }
+            else
+            {
+                afterTransition = true;
+            }
+
+            first = false;
             if (XclrData.Next(walk) != XclrData.S_OK)
                 return;
         }
     }
 
-    private static DacFrame ReadFrame(nint walk, ulong sp, ulong ip)
+    /// <summary>The instruction pointer of the thread's own context (where it is stopped), or null.</summary>
+    private ulong? ActiveInstructionPointer(uint osThreadId)
+    {
+        byte[] context = new byte[_layout.MinimumSize];
+        return _target.GetThreadContext(osThreadId, _layout.Flags, context) ? _layout.InstructionPointer(context) : null;
+    }
+
+    private static DacFrame ReadFrame(nint walk, ulong sp, ulong ip, bool registersTrusted)
     {
         int hr = XclrData.GetFrame(walk, out nint frame);
         if (XclrData.Failed(hr) || frame == 0)
@@ -202,13 +233,13 @@ internal sealed unsafe class DacFrameReader : IDisposable
                 unavailable = $"arguments: {XclrData.Describe(hr)}";
             else
                 for (uint i = 0; i < argumentCount; i++)
-                    arguments.Add(ReadArgument(frame, i));
+                    arguments.Add(ReadArgument(frame, i, registersTrusted));
 
             // E_FAIL here means the method has no local signature (no locals, or IL-less code).
             var locals = new List<DacVariable>();
             if (!XclrData.Failed(XclrData.GetNumLocalVariables(frame, out uint localCount)))
                 for (uint i = 0; i < localCount; i++)
-                    locals.Add(ReadLocal(frame, i));
+                    locals.Add(ReadLocal(frame, i, registersTrusted));
 
             return new DacFrame(sp, ip, codeName, arguments, locals, unavailable);
         }
@@ -229,7 +260,7 @@ internal sealed unsafe class DacFrameReader : IDisposable
         return XclrData.ReadName(new ReadOnlySpan<char>(name, NameCapacity));
     }
 
-    private static DacVariable ReadArgument(nint frame, uint index)
+    private static DacVariable ReadArgument(nint frame, uint index, bool registersTrusted)
     {
         char* name = stackalloc char[NameCapacity];
         name[0] = '\0';
@@ -247,7 +278,7 @@ internal sealed unsafe class DacFrameReader : IDisposable
 
         try
         {
-            return ReadValue((int)index, argumentName, value);
+            return ReadValue((int)index, argumentName, value, registersTrusted);
         }
         finally
         {
@@ -255,7 +286,7 @@ internal sealed unsafe class DacFrameReader : IDisposable
         }
     }
 
-    private static DacVariable ReadLocal(nint frame, uint index)
+    private static DacVariable ReadLocal(nint frame, uint index, bool registersTrusted)
     {
         char* name = stackalloc char[NameCapacity];
         uint length = 0;
@@ -268,7 +299,7 @@ internal sealed unsafe class DacFrameReader : IDisposable
 
         try
         {
-            return ReadValue((int)index, null, value);
+            return ReadValue((int)index, null, value, registersTrusted);
         }
         finally
         {
@@ -276,7 +307,7 @@ internal sealed unsafe class DacFrameReader : IDisposable
         }
     }
 
-    private static DacVariable ReadValue(int index, string? name, nint value)
+    private static DacVariable ReadValue(int index, string? name, nint value, bool registersTrusted)
     {
         DacValueKind kind = XclrData.Failed(XclrData.GetFlags(value, out uint flags))
             ? DacValueKind.None
@@ -309,6 +340,8 @@ internal sealed unsafe class DacFrameReader : IDisposable
         var location = new DacValueLocation(
             inRegister && inMemory ? DacLocationKind.Split : inRegister ? DacLocationKind.Register : DacLocationKind.Memory,
             inMemory ? address : 0);
+        if (inRegister && !registersTrusted)
+            return new DacVariable(index, name, location, null, 0, RegisterNotRestored) { Kind = kind };
 
         uint needed = 0;
         hr = XclrData.GetBytes(value, 0, &needed, null);

@@ -54,7 +54,9 @@ internal sealed class FrameVariables
 
             // A caller frame's IP is a return address: the call it returns from is at ip - 1.
             bool active = frame.InstructionPointer == activeIp;
-            int ilOffset = ILOffsetAt(frame.Method, active ? frame.InstructionPointer : frame.InstructionPointer - 1);
+            int ilOffset = active || frame.InstructionPointer == 0
+                ? ILOffsetAt(frame.Method, frame.InstructionPointer)
+                : ILOffsetAt(frame.Method, frame.InstructionPointer - 1);
             result.Add(Combine(frame.Method, dacFrame, ilOffset));
         }
 

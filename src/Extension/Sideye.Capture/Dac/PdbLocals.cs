@@ -116,8 +116,9 @@ internal sealed class PdbLocals : IDisposable
                     LocalNames(handle, ilOffset, locals.Length),
                     _pdb is not null);
             }
-            catch (BadImageFormatException)
+            catch (Exception e) when (e is BadImageFormatException or InvalidOperationException or ArgumentException)
             {
+                // Malformed metadata or signatures: no symbols rather than a failed capture.
                 return null;
             }
         }

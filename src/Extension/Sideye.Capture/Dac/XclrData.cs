@@ -18,8 +18,11 @@ internal static unsafe class XclrData
     public const int ErrorReadFault = unchecked((int)0x8007001E);      // HRESULT_FROM_WIN32(ERROR_READ_FAULT)
     public const int CordbgReadVirtualFailure = unchecked((int)0x80131C49);
 
-    /// <summary>CLRDATA_SIMPFRAME_MANAGED_METHOD: a walk that stops at managed methods only.</summary>
+    /// <summary>CLRDATA_SIMPFRAME_MANAGED_METHOD: a JIT-compiled (frameless) managed method.</summary>
     public const uint SimpleFrameManagedMethod = 0x2;
+
+    /// <summary>All CLRDATA_SIMPFRAME_* kinds: managed methods and the runtime's transition frames, as ClrMD walks.</summary>
+    public const uint SimpleFrameAll = 0xF;
 
     /// <summary>CLRDATA_VLOC_REGISTER (CLRDATA_VLOC_MEMORY is 0).</summary>
     public const uint LocationRegister = 0x1;
@@ -59,6 +62,14 @@ internal static unsafe class XclrData
 
     public static int Next(nint stackWalk) =>
         ((delegate* unmanaged<nint, int>)Slot(stackWalk, 5))(stackWalk);
+
+    public static int GetFrameType(nint stackWalk, out uint simpleType)
+    {
+        uint simple = 0, detailed = 0;
+        int hr = ((delegate* unmanaged<nint, uint*, uint*, int>)Slot(stackWalk, 7))(stackWalk, &simple, &detailed);
+        simpleType = simple;
+        return hr;
+    }
 
     public static int GetFrame(nint stackWalk, out nint frame)
     {

@@ -35,8 +35,8 @@ public static partial class TargetOpener
         string who = $"dump {path}";
         if (!File.Exists(path))
             throw new TargetException(who, "no such file.");
-        if (new FileInfo(path).Length < 64)
-            throw new TargetException(who, "is not a core dump (the file is too small). Create one with `dotnet-dump collect -p PID`.");
+        if (CoreFileCheck.Problem(path) is string problem)
+            throw new TargetException(who, problem + ". Create a dump with `dotnet-dump collect -p PID`.");
         DataTarget dataTarget;
         try
         {
@@ -44,7 +44,7 @@ public static partial class TargetOpener
         }
         catch (Exception e)
         {
-            throw new TargetException(who, $"cannot be read as a core dump: {e.Message}. Create one with `dotnet-dump collect -p PID` (type Full or Heap).", e);
+            throw new TargetException(who, $"cannot be read as a core dump: {e.Message.TrimEnd('.')}. Create one with `dotnet-dump collect -p PID` (type Full or Heap).", e);
         }
         return CreateRuntime(dataTarget, who, owner: null);
     }

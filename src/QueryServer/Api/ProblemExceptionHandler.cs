@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Sideye.QueryServer.Errors;
+
+namespace Sideye.QueryServer.Api;
+
+/// <summary>
+/// The one place exceptions become HTTP answers: each known failure gets its status and an RFC 7807
+/// problem document; anything else stays a 500 from the exception handler middleware.
+/// </summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        {
+            context.Response.StatusCode = StatusCodes.Status499ClientClosedRequest; // nobody reads it; keeps logs honest
+            return true;
+        }
+        ProblemDetails? problem = exception switch
+        {
+            SnapshotNotFoundException e => Problem(StatusCodes.Status404NotFound, "Snapshot not found", e.Message),
+            QueryRejectedException e => Problem(StatusCodes.Status400BadRequest, e.Title, e.Message),
+            QueryTimeoutException e => Problem(StatusCodes.Status504GatewayTimeout, "Query timed out", e.Message),
+            BadHttpRequestException e => Problem(e.StatusCode, "Bad request", e.Message),
+            _ => null,
+        };
+        if (problem is null)
+            return false;
+        context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = problem,
+            Exception = exception,
+        }).ConfigureAwait(false);
+    }
+
+    private static ProblemDetails Problem(int status, string title, string detail) =>
+        new() { Status = status, Title = title, Detail = detail };
+}

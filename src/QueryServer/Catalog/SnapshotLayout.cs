@@ -1,0 +1,45 @@
+using Sideye.QueryServer.Engine;
+using Sideye.Snapshot;
+
+namespace Sideye.QueryServer.Catalog;
+
+/// <summary>Finds the Parquet data of each table in a snapshot directory.</summary>
+internal static class SnapshotLayout
+{
+    /// <summary>
+    /// One source per table of <see cref="SnapshotTables.All"/>: <c>&lt;table&gt;.parquet</c> as
+    /// <see cref="SnapshotWriter"/> writes it, or a <c>&lt;table&gt;/</c> folder of Parquet files (Hive layout),
+    /// which other writers may use. Throws <see cref="InvalidDataException"/> naming a missing table.
+    /// </summary>
+    public static IReadOnlyList<TableSource> Find(string directory)
+    {
+        var sources = new List<TableSource>();
+        foreach (string table in SnapshotTables.All)
+        {
+            string file = Path.Combine(directory, SnapshotTables.FileName(table));
+            string folder = Path.Combine(directory, table);
+            if (File.Exists(file))
+                sources.Add(new TableSource(table, file, IsDirectory: false));
+            else if (Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.parquet", SearchOption.AllDirectories).Any())
+                sources.Add(new TableSource(table, folder, IsDirectory: true));
+            else
+                throw new InvalidDataException($"The snapshot has no data for table '{table}' ({SnapshotTables.FileName(table)}).");
+        }
+        return sources;
+    }
+
+    /// <summary>
+    /// A fingerprint of the directory's contents (latest write time of it and its files), so a directory
+    /// that failed to load is retried only once it changed, and warned about once per change.
+    /// </summary>
+    public static DateTime Stamp(string directory)
+    {
+        DateTime stamp = Directory.GetLastWriteTimeUtc(directory);
+        foreach (string file in Directory.EnumerateFiles(directory))
+        {
+            DateTime t = File.GetLastWriteTimeUtc(file);
+            if (t > stamp) stamp = t;
+        }
+        return stamp;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using DuckDB.NET.Data;
+using DuckDB.NET.Native;
+using Sideye.QueryServer.Dialect;
+using Sideye.QueryServer.Errors;
+
+namespace Sideye.QueryServer.Engine;
+
+/// <summary>
+/// Runs one user query against one snapshot: dialect rewrite, the one-SELECT gate, the deadline and the row
+/// cap. Every SQL text a user writes goes through here, so these rules hold for all of them.
+/// </summary>
+public sealed class QueryRunner(DuckDbEngine engine, QueryServerOptions options)
+{
+    public async Task<QueryResult> RunAsync(string catalog, string userSql, CancellationToken aborted)
+    {
+        long started = Stopwatch.GetTimestamp();
+        if (string.IsNullOrWhiteSpace(userSql))
+            throw new QueryRejectedException("Invalid SQL", "The query is empty.");
+        string sql = JsonPathRewriter.Rewrite(userSql);
+        using DuckDBConnection connection = engine.OpenConnection(catalog);
+        return await QueryDeadline.RunAsync(connection, options.QueryTimeout, aborted, token =>
+        {
+            SqlGate.Check(connection, sql);
+            token.ThrowIfCancellationRequested();
+            IReadOnlyList<string>? described = Describe(connection, sql);
+            token.ThrowIfCancellationRequested();
+            using DuckDBCommand command = connection.CreateCommand();
+            command.CommandText = sql;
+            // Streaming, so a huge result stops at the row cap instead of being materialized first.
+            command.UseStreamingMode = true;
+            try
+            {
+                using DuckDBDataReader reader = command.ExecuteReader();
+                return Read(reader, described, started, token);
+            }
+            catch (DuckDBException e) when (e.ErrorType is not (DuckDBErrorType.Internal or DuckDBErrorType.Fatal))
+            {
+                throw new QueryRejectedException("The query failed", e.Message, e);
+            }
+        }).ConfigureAwait(false);
+    }
+
+    private QueryResult Read(DuckDBDataReader reader, IReadOnlyList<string>? described, long started, CancellationToken token)
+    {
+        int n = reader.FieldCount;
+        var columns = new string[n];
+        var types = new string[n];
+        var isJson = new bool[n];
+        for (int i = 0; i < n; i++)
+        {
+            columns[i] = reader.GetName(i);
+            types[i] = described is { } d && d.Count == n ? d[i] : reader.GetDataTypeName(i).ToUpperInvariant();
+            isJson[i] = types[i] == "JSON";
+        }
+        var rows = new List<IReadOnlyList<object?>>();
+        bool truncated = false;
+        while (reader.Read())
+        {
+            if (rows.Count == options.MaxRows)
+            {
+                truncated = true;
+                break;
+            }
+            if ((rows.Count & 1023) == 0)
+                token.ThrowIfCancellationRequested();
+            var cells = new object?[n];
+            for (int i = 0; i < n; i++)
+                cells[i] = reader.IsDBNull(i) ? null : JsonCellConverter.Convert(reader.GetValue(i), isJson[i]);
+            rows.Add(cells);
+        }
+        return new QueryResult(columns, types, rows, truncated, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// The SQL type of each result column (DESCRIBE knows aliases such as JSON, which the reader reports as
+    /// VARCHAR). Null when DESCRIBE cannot take this query; the execution then reports any real error.
+    /// </summary>
+    private static IReadOnlyList<string>? Describe(DuckDBConnection connection, string sql)
+    {
+        try
+        {
+            using DuckDBCommand command = connection.CreateCommand();
+            command.CommandText = "DESCRIBE " + sql + "\n";
+            using DuckDBDataReader reader = command.ExecuteReader();
+            var types = new List<string>();
+            while (reader.Read())
+                types.Add(reader.GetString(1));
+            return types;
+        }
+        catch (DuckDBException)
+        {
+            return null;
+        }
+    }
+}

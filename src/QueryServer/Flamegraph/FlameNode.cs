@@ -1,0 +1,7 @@
+namespace Sideye.QueryServer.Flamegraph;
+
+/// <summary>
+/// A node of the merged stack tree in d3-flame-graph's shape: <see cref="Value"/> counts the stacks through
+/// this node (children included); children are sorted by value, largest first.
+/// </summary>
+public sealed record FlameNode(string Name, int Value, IReadOnlyList<FlameNode> Children);

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.OpenApi;
+using Sideye.QueryServer.Api;
+using Sideye.QueryServer.Catalog;
+using Sideye.QueryServer.Engine;
+using Sideye.QueryServer.Stacks;
+
+namespace Sideye.QueryServer;
+
+/// <summary>
+/// The query server's entry point, hosted by <c>sideye serve</c>: loads the snapshots folder into DuckDB and
+/// serves the REST API (OpenAPI at <c>/swagger/v1/swagger.json</c>, Swagger UI at <c>/swagger</c>).
+/// </summary>
+public static class QueryServerHost
+{
+    /// <summary>
+    /// Builds the server without starting it: <c>StartAsync</c> loads the snapshots present, then listens on
+    /// exactly <see cref="QueryServerOptions.Urls"/> (port 0 picks a free port; <c>app.Urls</c> has the real one).
+    /// </summary>
+    public static WebApplication Build(QueryServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            // A tool runs from the user's working directory; don't pick up an appsettings.json lying there.
+            ContentRootPath = AppContext.BaseDirectory,
+            ApplicationName = typeof(QueryServerHost).Assembly.GetName().Name,
+        });
+        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        // Our own warnings (skipped snapshots) matter; ASP.NET's per-request info lines are noise on a CLI.
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("System", LogLevel.Warning);
+
+        IServiceCollection services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton<DuckDbEngine>();
+        services.AddSingleton<QueryRunner>();
+        services.AddSingleton<SnapshotCatalog>();
+        services.AddSingleton<StackStore>();
+        services.AddHostedService<SnapshotFolderWatcher>();
+
+        services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        // Swashbuckle describes schemas with MVC's JSON options: keep them in step so the document matches the wire.
+        services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => ConfigureJson(o.JsonSerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // bad bodies reach the problem funnel
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "Sideye query server",
+                Version = "v1",
+                Description = "Snapshots of .NET processes as SQL tables, stacks and flame graphs.",
+            });
+            o.SupportNonNullableReferenceTypes();
+        });
+
+        WebApplication app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSwagger();
+        app.UseSwaggerUI();
+        app.MapHealthEndpoints();
+        app.MapSnapshotEndpoints();
+        app.MapQueryEndpoints();
+        app.MapStackEndpoints();
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var catalog = app.Services.GetRequiredService<SnapshotCatalog>();
+            Console.Out.WriteLine($"Serving {catalog.Count} snapshot(s) from {catalog.RootDirectory} at {string.Join(", ", app.Urls)}");
+        });
+        return app;
+    }
+
+    /// <summary>Builds and runs the server until <paramref name="cancellationToken"/> fires (or Ctrl+C).</summary>
+    public static async Task RunAsync(QueryServerOptions options, CancellationToken cancellationToken)
+    {
+        await using WebApplication app = Build(options);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        // Stops the server (gracefully) when the token fires or on Ctrl+C / SIGTERM.
+        await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void ConfigureJson(JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text;
+using Sideye.QueryServer.Dialect;
+using Sideye.QueryServer.Engine;
+using Sideye.SpecCompiler;
+using Sideye.Snapshot;
+
+namespace Sideye.QueryServer.Specs;
+
+/// <summary>
+/// The DDL that shapes a snapshot's <c>captured_values</c> into the spec's tables. Views only, so a spec change
+/// re-shapes every loaded snapshot at once, old ones included, without a new capture.
+/// <para>
+/// A function table has one row per frame (stack_id, pid, depth) that has captured values of the function,
+/// then one JSON column per captured column, its <c>raw_</c> companion (JSON), and the extra columns. Every
+/// column is in the view, hidden ones too (DuckDB cannot hide columns, and links and queries use them):
+/// which are hidden by default is metadata (<c>GET /api/spec</c>) for a UI to honour.
+/// </para>
+/// </summary>
+public static class SpecViewSql
+{
+    /// <summary>The built-in view with every captured value of every function table, one row per cell.</summary>
+    public const string AllCapturedData = "all_captured_data";
+
+    // DateTime ticks carry the Kind in their top two bits; 0001-01-01 is this many microseconds before 1970.
+    private const long TicksMask = 0x3FFF_FFFF_FFFF_FFFF;
+    private const long EpochMicrosFromYear1 = 62_135_596_800_000_000;
+
+    /// <summary>Statements that drop the views <paramref name="spec"/> created.</summary>
+    public static IReadOnlyList<string> Drop(SpecSql spec) =>
+    [
+        .. spec.DerivedTables.Reverse().Select(t => $"DROP VIEW IF EXISTS {SqlText.Identifier(t.Name)}"),
+        .. spec.FunctionTables.Select(t => $"DROP VIEW IF EXISTS {SqlText.Identifier(t.Table)}"),
+    ];
+
+    /// <summary>Statements that create every view of <paramref name="spec"/> over a snapshot's tables, in dependency order.</summary>
+    public static IReadOnlyList<string> Create(SpecSql spec) =>
+    [
+        .. spec.FunctionTables.Select(t => FunctionTableView(t, PivotSource(t), t.ExtraColumns)),
+        .. spec.DerivedTables.Select(DerivedTableView),
+        AllCapturedDataView(spec),
+    ];
+
+    /// <summary>The source of a function table in a snapshot: its captured values pivoted to one row per frame.</summary>
+    internal static string PivotSource(FunctionTableSql table)
+    {
+        var sql = new StringBuilder("SELECT CAST(stack_id AS BIGINT) AS stack_id, CAST(pid AS INTEGER) AS pid, CAST(depth AS INTEGER) AS depth");
+        foreach (string column in table.CapturedColumns)
+            sql.Append($", TRY_CAST(max(value) FILTER (WHERE \"column\" = {SqlText.Literal(column)}) AS JSON) AS {SqlText.Identifier(column)}");
+        // A value without a separate raw form (a number, a string) is its own raw form.
+        foreach (string column in table.CapturedColumns)
+            sql.Append($", TRY_CAST(max(coalesce(raw_value, value)) FILTER (WHERE \"column\" = {SqlText.Literal(column)}) AS JSON) AS {SqlText.Identifier(ColumnNames.Raw(column))}");
+        // The capture engine records either the spec's function name or the table name with each value.
+        sql.Append($" FROM {SnapshotTables.CapturedValues} WHERE \"function\" IN ({SqlText.Literal(table.Function)}, {SqlText.Literal(table.Table)}) GROUP BY 1, 2, 3");
+        return sql.ToString();
+    }
+
+    /// <summary>A function table's view: its source's columns plus the extra columns, typed.</summary>
+    internal static string FunctionTableView(FunctionTableSql table, string source, IEnumerable<ExtraColumnSql> extras)
+    {
+        var sql = new StringBuilder($"CREATE OR REPLACE VIEW {SqlText.Identifier(table.Table)} AS SELECT stack_id, pid, depth");
+        foreach (string column in table.CapturedColumns)
+            sql.Append(", ").Append(SqlText.Identifier(column));
+        foreach (string column in table.CapturedColumns)
+            sql.Append(", ").Append(SqlText.Identifier(ColumnNames.Raw(column)));
+        foreach (ExtraColumnSql extra in extras)
+            sql.Append(", ").Append(ExtraColumnExpression(extra)).Append(" AS ").Append(SqlText.Identifier(extra.Name));
+        sql.Append("\nFROM (").Append(source).Append(") AS captured");
+        return sql.ToString();
+    }
+
+    /// <summary>
+    /// An extra column's SQL (after the JSON-path rewrite) with its type applied. Semantic types become real
+    /// timestamps and intervals, so results show them as ISO-8601 and SQL can do date arithmetic on them; a
+    /// value that does not convert is NULL (TRY_CAST), never an error for the whole query. The SQL sits on
+    /// lines of its own so a trailing <c>--</c> comment cannot swallow the rest.
+    /// </summary>
+    internal static string ExtraColumnExpression(ExtraColumnSql extra)
+    {
+        string sql = "(\n" + JsonPathRewriter.Rewrite(extra.Sql) + "\n)";
+        string bigint = $"TRY_CAST({sql} AS BIGINT)";
+        return extra.Type switch
+        {
+            null => sql,
+            ColumnTypes.TimestampNanos => $"make_timestamp_ns({bigint})",
+            ColumnTypes.TimestampTicks => $"make_timestamp(({bigint} & {TicksMask}) // 10 - {EpochMicrosFromYear1})",
+            ColumnTypes.DurationNanos => $"to_microseconds({bigint} // 1000)",
+            ColumnTypes.DurationTicks => $"to_microseconds({bigint} // 10)",
+            string type => $"TRY_CAST({sql} AS {type})",
+        };
+    }
+
+    internal static string DerivedTableView(DerivedTableSql table) =>
+        $"CREATE OR REPLACE VIEW {SqlText.Identifier(table.Name)} AS\n{JsonPathRewriter.Rewrite(table.Sql)}\n";
+
+    /// <summary>
+    /// <c>all_captured_data(table_name, stack_id, column, value, pid, depth)</c>: every non-null cell of every
+    /// function table as text (raw and extra columns included), for full-text search such as finding where
+    /// else an address appears.
+    /// </summary>
+    internal static string AllCapturedDataView(SpecSql spec)
+    {
+        var parts = new List<string>();
+        foreach (FunctionTableSql table in spec.FunctionTables)
+        {
+            List<string> columns = [.. table.CapturedColumns, .. table.CapturedColumns.Select(ColumnNames.Raw), .. table.ExtraColumns.Select(e => e.Name)];
+            if (columns.Count == 0)
+                continue;
+            string casts = string.Join(", ", columns.Select(c => $"CAST({SqlText.Identifier(c)} AS VARCHAR) AS {SqlText.Identifier(c)}"));
+            string on = string.Join(", ", columns.Select(SqlText.Identifier));
+            parts.Add($"SELECT {SqlText.Literal(table.Table)} AS table_name, stack_id, \"column\", value, pid, depth FROM "
+                + $"(UNPIVOT (SELECT stack_id, pid, depth, {casts} FROM {SqlText.Identifier(table.Table)}) ON {on} INTO NAME \"column\" VALUE value)");
+        }
+        if (parts.Count == 0)
+            parts.Add("SELECT CAST(NULL AS VARCHAR) AS table_name, CAST(NULL AS BIGINT) AS stack_id, CAST(NULL AS VARCHAR) AS \"column\", "
+                + "CAST(NULL AS VARCHAR) AS value, CAST(NULL AS INTEGER) AS pid, CAST(NULL AS INTEGER) AS depth WHERE false");
+        return $"CREATE OR REPLACE VIEW {AllCapturedData} AS\n" + string.Join("\nUNION ALL\n", parts);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Sideye.QueryServer.Stacks;
+
+/// <summary>Groups identical stacks for the stacks view.</summary>
+public static class StackGrouper
+{
+    /// <summary>
+    /// Groups by kind and the ordered frames (method, file, line; the IL offset stands in for a missing
+    /// line, so two calls on one line share a group but distinct call sites in line-less code do not),
+    /// largest group first, then by leaf method.
+    /// </summary>
+    public static IReadOnlyList<StackGroup> Group(IEnumerable<StackRecord> stacks)
+    {
+        var groups = new Dictionary<string, List<StackRecord>>(StringComparer.Ordinal);
+        foreach (StackRecord stack in stacks)
+        {
+            string shape = Shape(stack);
+            if (!groups.TryGetValue(shape, out List<StackRecord>? members))
+                groups[shape] = members = [];
+            members.Add(stack);
+        }
+        return [.. groups
+            .Select(g => ToGroup(g.Key, g.Value))
+            .OrderByDescending(g => g.Count)
+            .ThenBy(g => g.Frames.Count > 0 ? g.Frames[0].Method : "", StringComparer.Ordinal)
+            .ThenBy(g => g.Key, StringComparer.Ordinal)];
+    }
+
+    private static StackGroup ToGroup(string shape, List<StackRecord> members)
+    {
+        StackRecord first = members[0];
+        return new StackGroup(
+            Key: Hash(shape),
+            Count: members.Count,
+            Kind: first.Kind,
+            Pids: [.. members.Select(m => m.Pid).Distinct().Order()],
+            Frames: first.Frames,
+            StackIds: [.. members.Select(m => m.StackId).Order()],
+            ThreadNames: [.. members.Select(m => m.ThreadName).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            Awaiting: [.. members.Select(m => m.Awaiting).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>The canonical text of a stack's shape; tab and newline cannot occur in method or file names.</summary>
+    private static string Shape(StackRecord stack)
+    {
+        var text = new StringBuilder(stack.Kind).Append('\n');
+        foreach (StackFrame frame in stack.Frames)
+        {
+            text.Append(frame.Method).Append('\t').Append(frame.File).Append('\t');
+            if (frame.Line is { } line)
+                text.Append(line.ToString(CultureInfo.InvariantCulture));
+            else if (frame.IlOffset is { } il)
+                text.Append("IL_").Append(il.ToString("x4", CultureInfo.InvariantCulture));
+            text.Append('\n');
+        }
+        return text.ToString();
+    }
+
+    private static string Hash(string shape) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(shape)))[..16];
+}
