@@ -10,6 +10,8 @@ using Microsoft.OpenApi;
 using Sideye.QueryServer.Api;
 using Sideye.QueryServer.Catalog;
 using Sideye.QueryServer.Engine;
+using Sideye.QueryServer.Links;
+using Sideye.QueryServer.Specs;
 using Sideye.QueryServer.Stacks;
 
 namespace Sideye.QueryServer;
@@ -46,6 +48,10 @@ public static class QueryServerHost
         services.AddSingleton<QueryRunner>();
         services.AddSingleton<SnapshotCatalog>();
         services.AddSingleton<StackStore>();
+        services.AddSingleton<SpecState>();
+        services.AddSingleton<ISnapshotViewProvider, SpecViews>();
+        services.AddSingleton<SpecService>();
+        services.AddSingleton<LinkResolver>();
         services.AddHostedService<SnapshotFolderWatcher>();
 
         services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
@@ -64,6 +70,7 @@ public static class QueryServerHost
                 Description = "Snapshots of .NET processes as SQL tables, stacks and flame graphs.",
             });
             o.SupportNonNullableReferenceTypes();
+            o.OperationFilter<AlternateRepresentationFilter>();
         });
 
         WebApplication app = builder.Build();
@@ -75,6 +82,12 @@ public static class QueryServerHost
         app.MapSnapshotEndpoints();
         app.MapQueryEndpoints();
         app.MapStackEndpoints();
+        app.MapSpecEndpoints();
+        app.MapLinkEndpoints();
+
+        // Before the first snapshot is attached (when the server starts), so every snapshot gets the spec's
+        // tables; a spec with errors stops the server here with the compiler's diagnostics.
+        app.Services.GetRequiredService<SpecService>().LoadInitial();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

@@ -13,6 +13,9 @@ public sealed class OpenApiTests(SlowRpcServer fixture)
     [InlineData("/api/snapshots/{id}/query", "post")]
     [InlineData("/api/snapshots/{id}/stacks", "get")]
     [InlineData("/api/snapshots/{id}/flamegraph", "get")]
+    [InlineData("/api/snapshots/{id}/links", "get")]
+    [InlineData("/api/spec", "get")]
+    [InlineData("/api/spec", "put")]
     public async Task DescribesEveryEndpointWithASummary(string path, string method)
     {
         JsonElement document = await fixture.Server.GetJsonAsync("/swagger/v1/swagger.json");

@@ -39,7 +39,7 @@ public sealed class LiveCapture
                 // Exercise the whole walk once so our code is JIT-compiled and the type layouts are known
                 // before the pause. The process is running, so the stacks read here may be torn: they are
                 // thrown away; only type facts (immutable while the process lives) are kept.
-                capture.Walk(warm.Runtime, cache, maxHeapObjects: 5_000_000);
+                capture.Walk(warm.Runtime, cache, maxHeapObjects: 5_000_000, walkThreads: false);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

@@ -28,7 +28,7 @@ public sealed class RuntimeCapture
     }
 
     /// <summary>Walks the runtime. <paramref name="maxHeapObjects"/> bounds the heap pass (warm-up uses a small one).</summary>
-    public RuntimeWalk Walk(ClrRuntime runtime, TypeLayoutCache cache, long maxHeapObjects = long.MaxValue, CancellationToken cancellationToken = default)
+    public RuntimeWalk Walk(ClrRuntime runtime, TypeLayoutCache cache, long maxHeapObjects = long.MaxValue, bool walkThreads = true, CancellationToken cancellationToken = default)
     {
         var warnings = new List<string>();
         var symbolizer = new FrameSymbolizer(_symbols, cache);
@@ -47,7 +47,7 @@ public sealed class RuntimeCapture
         }
         double heapMs = sw.Elapsed.TotalMilliseconds;
 
-        IReadOnlyList<CapturedStack> threads = new ThreadStackWalker(symbolizer).Walk(runtime, scan.ThreadNames);
+        IReadOnlyList<CapturedStack> threads = walkThreads ? new ThreadStackWalker(symbolizer).Walk(runtime, scan.ThreadNames) : [];
         double threadsMs = sw.Elapsed.TotalMilliseconds - heapMs;
         IReadOnlyList<CapturedStack> chains = new AsyncStackWalker(symbolizer, heap, cache).Walk(scan.Boxes);
         IReadOnlyList<CapturedStack> stacks = StackStitcher.Stitch(threads, chains, out int stitched);

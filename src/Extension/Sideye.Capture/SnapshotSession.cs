@@ -56,8 +56,11 @@ public sealed class SnapshotSession : IDisposable
                 _progress("error: " + message);
             }
         }) { Name = $"sideye-capture-{process.Process.Pid}", IsBackground = true }).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
+        using (ResumeWatchdog.Start(prepared.Select(p => p.Process.Pid)))
+        {
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+        }
 
         return await WriteAsync(results.OfType<ProcessCaptureResult>().ToList(), errors, capturedAt, "live", outDirectory, cancellationToken).ConfigureAwait(false);
     }

@@ -24,6 +24,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
             QueryRejectedException e => Problem(StatusCodes.Status400BadRequest, e.Title, e.Message),
             QueryTimeoutException e => Problem(StatusCodes.Status504GatewayTimeout, "Query timed out", e.Message),
             BadHttpRequestException e => Problem(e.StatusCode, "Bad request", e.Message),
+            SpecRejectedException e => SpecProblem(e),
             _ => null,
         };
         if (problem is null)
@@ -35,6 +36,14 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
             ProblemDetails = problem,
             Exception = exception,
         }).ConfigureAwait(false);
+    }
+
+    private static ProblemDetails SpecProblem(SpecRejectedException e)
+    {
+        ProblemDetails problem = Problem(StatusCodes.Status400BadRequest, "Invalid spec",
+            e.Diagnostics.Count > 0 ? e.Diagnostics[0] : "The spec has errors.");
+        problem.Extensions["diagnostics"] = e.Diagnostics;
+        return problem;
     }
 
     private static ProblemDetails Problem(int status, string title, string detail) =>

@@ -34,8 +34,8 @@ public static class StackEndpoints
                 + "merged by method name; `value` counts the stacks through a node. `?format=folded` (or Accept: text/plain) "
                 + "gives folded stacks, `?format=speedscope` (or Accept: application/speedscope+json) a speedscope file." + FilterHelp)
             .Produces<FlameNode>(StatusCodes.Status200OK, "application/json")
-            .Produces<string>(StatusCodes.Status200OK, "text/plain")
-            .Produces<SpeedscopeFile>(StatusCodes.Status200OK, SpeedscopeFile.MediaType)
+            .WithMetadata(new AlternateRepresentation("text/plain", typeof(string)))
+            .WithMetadata(new AlternateRepresentation(SpeedscopeFile.MediaType, typeof(SpeedscopeFile)))
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 

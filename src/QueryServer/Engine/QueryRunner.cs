@@ -12,16 +12,28 @@ namespace Sideye.QueryServer.Engine;
 /// </summary>
 public sealed class QueryRunner(DuckDbEngine engine, QueryServerOptions options)
 {
-    public async Task<QueryResult> RunAsync(string catalog, string userSql, CancellationToken aborted)
+    public Task<QueryResult> RunAsync(string catalog, string userSql, CancellationToken aborted)
     {
-        long started = Stopwatch.GetTimestamp();
         if (string.IsNullOrWhiteSpace(userSql))
             throw new QueryRejectedException("Invalid SQL", "The query is empty.");
-        string sql = JsonPathRewriter.Rewrite(userSql);
+        return ExecuteAsync(catalog, JsonPathRewriter.Rewrite(userSql), gate: true, aborted);
+    }
+
+    /// <summary>
+    /// Runs SQL the server wrote itself (from names a validated spec holds) with the same deadline, row cap
+    /// and value conversion as user queries, but without the rewrite and the one-SELECT gate.
+    /// </summary>
+    internal Task<QueryResult> RunServerSqlAsync(string catalog, string sql, CancellationToken aborted) =>
+        ExecuteAsync(catalog, sql, gate: false, aborted);
+
+    private async Task<QueryResult> ExecuteAsync(string catalog, string sql, bool gate, CancellationToken aborted)
+    {
+        long started = Stopwatch.GetTimestamp();
         using DuckDBConnection connection = engine.OpenConnection(catalog);
         return await QueryDeadline.RunAsync(connection, options.QueryTimeout, aborted, token =>
         {
-            SqlGate.Check(connection, sql);
+            if (gate)
+                SqlGate.Check(connection, sql);
             token.ThrowIfCancellationRequested();
             IReadOnlyList<string>? described = Describe(connection, sql);
             token.ThrowIfCancellationRequested();

@@ -97,6 +97,8 @@ public static class MethodNames
             return name;
         if (name.EndsWith(">$", StringComparison.Ordinal) && name.IndexOf('>') == name.Length - 2)
             return name[1..^2]; // <Main>$: the Main method the compiler writes for top-level statements
+        if (name == "<Main>")
+            return "Main"; // the synchronous entry point the compiler wraps around an async Main
         int close = MatchingClose(name);
         if (close < 0 || close + 1 >= name.Length)
             return name;

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+
+namespace Sideye.EndToEnd.Tests;
+
+/// <summary>Bad targets give a clear error, a non-zero exit, and never take anything down.</summary>
+[Collection(SlowRpcCollection.Name)]
+public sealed class BadInputTests
+{
+    private readonly SlowRpcFixture _demo;
+
+    public BadInputTests(SlowRpcFixture demo) => _demo = demo;
+
+    [Fact]
+    public void Unknown_pid()
+    {
+        RunResult r = Repo.Sideye("snap", "--pid", "999999", "--out", Out());
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("process 999999: no such process", r.Stderr);
+    }
+
+    [Fact]
+    public void A_pid_that_is_not_dotnet()
+    {
+        using Process sleep = Process.Start("sleep", "60");
+        try
+        {
+            RunResult r = Repo.Sideye("snap", "--pid", sleep.Id.ToString(), "--out", Out());
+            Assert.NotEqual(0, r.ExitCode);
+            Assert.Contains($"process {sleep.Id} (sleep): is not a .NET process", r.Stderr);
+        }
+        finally
+        {
+            sleep.Kill();
+        }
+    }
+
+    [Fact]
+    public void A_bad_pid_next_to_a_good_one_gives_a_partial_snapshot_with_a_warning()
+    {
+        RunResult r = Repo.Sideye("snap", "--pid", _demo.ServerPid.ToString(), "--pid", "999999", "--out", Out());
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("warning: partial snapshot: process 999999: no such process", r.Stderr);
+        string manifest = File.ReadAllText(Path.Combine(r.LastLine, "snapshot.json"));
+        Assert.Contains("process 999999: no such process", manifest);
+        Assert.Contains($"\"pid\": {_demo.ServerPid}", manifest);
+    }
+
+    [Fact]
+    public void A_garbage_file()
+    {
+        string path = Path.Combine(_demo.WorkDir, "garbage.core");
+        File.WriteAllBytes(path, Enumerable.Range(0, 100_000).Select(i => (byte)(i * 31)).ToArray());
+        RunResult r = Repo.Sideye("snap", "--dump", path, "--out", Out());
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains($"dump {path}: cannot be read as a core dump", r.Stderr);
+    }
+
+    [Fact]
+    public void A_truncated_dump()
+    {
+        string path = Path.Combine(_demo.WorkDir, "truncated.core");
+        using (FileStream source = File.OpenRead(_demo.ServerDump))
+        using (FileStream target = File.Create(path))
+        {
+            byte[] buffer = new byte[5_000_000];
+            source.ReadExactly(buffer);
+            target.Write(buffer);
+        }
+        RunResult r = Repo.Sideye("snap", "--dump", path, "--out", Out());
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("is truncated: it holds 5,000,000 of the", r.Stderr);
+    }
+
+    [Fact]
+    public void A_dump_without_heap()
+    {
+        string path = Path.Combine(_demo.WorkDir, "mini.core");
+        RunResult collect = Repo.DotnetDump(["collect", "-p", _demo.ServerPid.ToString(), "--type", "Mini", "-o", path]);
+        Assert.True(collect.ExitCode == 0, collect.ToString());
+        RunResult r = Repo.Sideye("snap", "--dump", path, "--out", Out());
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("has no GC heap", r.Stderr);
+        Assert.Contains("--type Full", r.Stderr);
+    }
+
+    [Fact]
+    public void A_failing_extension_command_leaves_dotnet_dump_running()
+    {
+        string ext = Repo.Sideye("ext-path").LastLine;
+        RunResult r = Repo.DotnetDump(["analyze", _demo.ServerDump, "-c", "sideye snap --out /proc/sideye-cannot-write-here", "-c", "sideye help", "-c", "exit"],
+            new Dictionary<string, string> { ["DOTNET_DIAGNOSTIC_EXTENSIONS"] = ext });
+        string all = r.Stdout + r.Stderr;
+        Assert.Contains("sideye:", all);                          // the error was printed ...
+        Assert.Contains("sideye snap --out <DIR>", all);          // ... and the next command still ran
+        Assert.Equal(0, r.ExitCode);
+    }
+
+    [Fact]
+    public void Snap_without_a_target_explains_the_options()
+    {
+        RunResult r = Repo.Sideye("snap", "--out", Out());
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("--pid", r.Stderr + r.Stdout);
+        Assert.Contains("--dump", r.Stderr + r.Stdout);
+    }
+
+    private string Out() => Path.Combine(_demo.WorkDir, "bad-" + Guid.NewGuid().ToString("N")[..6]);
+}

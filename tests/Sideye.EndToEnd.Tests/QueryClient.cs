@@ -1,0 +1,38 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Sideye.EndToEnd.Tests;
+
+/// <summary>Talks to a running `./sideye serve` over real HTTP.</summary>
+public sealed class QueryClient
+{
+    private readonly HttpClient _http;
+
+    public QueryClient(HttpClient http) => _http = http;
+
+    public async Task<List<List<JsonElement>>> QueryAsync(string snapshotId, string sql)
+    {
+        HttpResponseMessage response = await _http.PostAsJsonAsync($"/api/snapshots/{snapshotId}/query", new { sql });
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"query failed ({(int)response.StatusCode}): {body}\nSQL: {sql}");
+        using JsonDocument doc = JsonDocument.Parse(body);
+        return doc.RootElement.GetProperty("rows").EnumerateArray()
+            .Select(row => row.EnumerateArray().Select(c => c.Clone()).ToList()).ToList();
+    }
+
+    public async Task<long> ScalarAsync(string snapshotId, string sql)
+    {
+        List<List<JsonElement>> rows = await QueryAsync(snapshotId, sql);
+        JsonElement cell = rows.Single().Single();
+        return cell.ValueKind == JsonValueKind.String ? long.Parse(cell.GetString()!) : cell.GetInt64();
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        string body = await _http.GetStringAsync(path);
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public Task<HttpResponseMessage> PostQueryRawAsync(string snapshotId, string sql) =>
+        _http.PostAsJsonAsync($"/api/snapshots/{snapshotId}/query", new { sql });
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Sideye.EndToEnd.Tests;
+
+/// <summary>Paths in the repository and a way to run its commands.</summary>
+public static class Repo
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Launcher => Path.Combine(Root, "sideye");
+
+    private static string FindRoot()
+    {
+        for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            if (File.Exists(Path.Combine(dir, "Sideye.sln")))
+                return dir;
+        }
+        throw new InvalidOperationException("Sideye.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>Runs a program to completion and returns its exit code and output.</summary>
+    public static RunResult Run(string file, IEnumerable<string> args, TimeSpan? timeout = null, IDictionary<string, string>? env = null)
+    {
+        var psi = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Root,
+            UseShellExecute = false,
+        };
+        foreach (string a in args)
+            psi.ArgumentList.Add(a);
+        if (env is not null)
+            foreach (var (k, v) in env)
+                psi.Environment[k] = v;
+        using var process = Process.Start(psi)!;
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in time");
+        }
+        process.WaitForExit();
+        return new RunResult(process.ExitCode, stdout.ToString(), stderr.ToString());
+    }
+
+    public static RunResult Sideye(params string[] args) => Run(Launcher, args);
+
+    public static RunResult DotnetDump(IEnumerable<string> args, IDictionary<string, string>? env = null) =>
+        Run("dotnet", new[] { "dotnet-dump" }.Concat(args), TimeSpan.FromMinutes(5), env);
+}
+
+public sealed record RunResult(int ExitCode, string Stdout, string Stderr)
+{
+    /// <summary>The last non-empty stdout line: where the CLI prints the snapshot directory.</summary>
+    public string LastLine => Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
+
+    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
+}

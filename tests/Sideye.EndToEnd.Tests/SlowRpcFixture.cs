@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Sideye.EndToEnd.Tests;
+
+/// <summary>
+/// The slow-rpc demo running for real, snapshotted the three ways a user would: live (both processes in
+/// one snapshot), a core dump through `./sideye snap --dump`, and the same dump through the dotnet-dump
+/// extension; plus `./sideye serve` over all three. Built once for the whole test collection.
+/// </summary>
+public sealed class SlowRpcFixture : IAsyncLifetime
+{
+    public string WorkDir { get; } = Path.Combine(Path.GetTempPath(), "sideye-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+    public string SnapshotsDir => Path.Combine(WorkDir, "snapshots");
+    public string ServerDump => Path.Combine(WorkDir, "server.core");
+    public int ServerPid { get; private set; }
+    public int ClientPid { get; private set; }
+    public string LiveId { get; private set; } = "";
+    public string DumpId { get; private set; } = "";
+    public string ExtensionId { get; private set; } = "";
+    public RunResult LiveSnap { get; private set; } = new(0, "", "");
+    public QueryClient Api { get; private set; } = null!;
+    public string DemoDir => Path.Combine(WorkDir, "demo");
+
+    private Process? _server;
+    private HttpClient? _http;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(WorkDir);
+        RunResult help = Repo.Sideye("--help"); // builds on first use
+        Assert.True(help.ExitCode == 0, "./sideye --help: " + help);
+        RunResult restore = Repo.Run("dotnet", ["tool", "restore"]);
+        Assert.True(restore.ExitCode == 0, "dotnet tool restore: " + restore);
+
+        // A 4 s hold: long enough that one handler is always queued behind the background processor,
+        // short enough that slow RPCs keep completing (which proves the server still serves after a snapshot).
+        RunResult start = Repo.Run(Path.Combine(Repo.Root, "dumps/slow-rpc/start.sh"), [DemoDir, "--hold-ms", "4000", "--wait-slow"]);
+        Assert.True(start.ExitCode == 0, "start.sh: " + start);
+        ServerPid = int.Parse(File.ReadAllText(Path.Combine(DemoDir, "server.pid")).Trim());
+        ClientPid = int.Parse(File.ReadAllText(Path.Combine(DemoDir, "client.pid")).Trim());
+
+        LiveSnap = Repo.Sideye("snap", "--pid", ServerPid.ToString(), "--pid", ClientPid.ToString(), "--out", SnapshotsDir);
+        Assert.True(LiveSnap.ExitCode == 0, "live snap: " + LiveSnap);
+        LiveId = Path.GetFileName(LiveSnap.LastLine);
+
+        RunResult collect = Repo.DotnetDump(["collect", "-p", ServerPid.ToString(), "--type", "Full", "-o", ServerDump]);
+        Assert.True(collect.ExitCode == 0, "dotnet-dump collect: " + collect);
+
+        RunResult dumpSnap = Repo.Sideye("snap", "--dump", ServerDump, "--out", SnapshotsDir);
+        Assert.True(dumpSnap.ExitCode == 0, "dump snap: " + dumpSnap);
+        DumpId = Path.GetFileName(dumpSnap.LastLine);
+
+        string ext = Repo.Sideye("ext-path").LastLine;
+        string extOut = Path.Combine(WorkDir, "ext");
+        RunResult analyze = Repo.DotnetDump(["analyze", ServerDump, "-c", $"sideye snap --out {extOut}", "-c", "exit"],
+            new Dictionary<string, string> { ["DOTNET_DIAGNOSTIC_EXTENSIONS"] = ext });
+        string extSnapshot = Directory.GetDirectories(extOut).Single();
+        ExtensionId = Path.GetFileName(extSnapshot);
+        CopyDirectory(extSnapshot, Path.Combine(SnapshotsDir, ExtensionId));
+
+        int port = FreePort();
+        _server = Process.Start(new ProcessStartInfo(Repo.Launcher)
+        {
+            ArgumentList = { "serve", "--snapshots", SnapshotsDir, "--urls", $"http://127.0.0.1:{port}" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Repo.Root,
+        })!;
+        _server.OutputDataReceived += (_, _) => { };
+        _server.ErrorDataReceived += (_, _) => { };
+        _server.BeginOutputReadLine();
+        _server.BeginErrorReadLine();
+        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+        Api = new QueryClient(_http);
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                var list = await Api.GetJsonAsync("/api/snapshots");
+                if (list.GetArrayLength() >= 3)
+                    break;
+            }
+            catch (HttpRequestException) when (deadline.Elapsed < TimeSpan.FromSeconds(120))
+            {
+            }
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(120), "the query server did not list 3 snapshots in time");
+            await Task.Delay(300);
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        _http?.Dispose();
+        if (_server is { HasExited: false })
+            _server.Kill(entireProcessTree: true);
+        Repo.Run(Path.Combine(Repo.Root, "dumps/slow-rpc/stop.sh"), [DemoDir]);
+        try { Directory.Delete(WorkDir, recursive: true); } catch (IOException) { }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The 1-based line of the first line in a demo source file that contains <paramref name="text"/>.</summary>
+    public static int LineOf(string relativePath, string text) =>
+        Array.FindIndex(File.ReadAllLines(Path.Combine(Repo.Root, relativePath)), l => l.Contains(text, StringComparison.Ordinal)) + 1;
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string f in Directory.GetFiles(from))
+            File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SlowRpcCollection : ICollectionFixture<SlowRpcFixture>
+{
+    public const string Name = "slow-rpc";
+}

@@ -1,0 +1,161 @@
+using System.Text.Json;
+
+namespace Sideye.EndToEnd.Tests;
+
+/// <summary>
+/// The walkthrough's first questions, answered from real snapshots of the running demo: where are the
+/// 100 clients, what are the server's handlers doing, and who holds the lock.
+/// </summary>
+[Collection(SlowRpcCollection.Name)]
+public sealed class SlowRpcSnapshotTests
+{
+    private const string GetInfo = "SlowRpc.Server.InfoService.GetInfo";
+    private const string InfoServiceFile = "dumps/slow-rpc/Server/InfoService.cs";
+    private const string ProcessorFile = "dumps/slow-rpc/Server/BackgroundProcessor.cs";
+
+    private readonly SlowRpcFixture _demo;
+
+    public SlowRpcSnapshotTests(SlowRpcFixture demo) => _demo = demo;
+
+    [Fact]
+    public async Task Live_snapshot_holds_both_processes_with_their_pause()
+    {
+        var rows = await _demo.Api.QueryAsync(_demo.LiveId, "SELECT pid, name, pause_ms FROM processes ORDER BY pid");
+        Assert.Equal(new[] { _demo.ServerPid, _demo.ClientPid }.Order(), rows.Select(r => r[0].GetInt32()));
+        Assert.All(rows, r => Assert.InRange(r[2].GetDouble(), 0.1, 30_000));
+    }
+
+    [Fact]
+    public async Task Live_client_has_100_async_stacks_in_the_client_loop()
+    {
+        long n = await _demo.Api.ScalarAsync(_demo.LiveId,
+            $"SELECT count(DISTINCT s.stack_id) FROM stacks s JOIN frames f USING (stack_id) WHERE s.pid = {_demo.ClientPid} " +
+            "AND s.kind = 'async' AND f.method = 'SlowRpc.Client.LogicalClient.RunClientAsync'");
+        Assert.Equal(100, n);
+    }
+
+    [Theory]
+    [InlineData("live")]
+    [InlineData("dump")]
+    [InlineData("extension")]
+    public async Task Server_handlers_group_into_the_10ms_work_and_the_one_waiting_on_the_lock(string which)
+    {
+        string id = Id(which);
+        JsonElement groups = await _demo.Api.GetJsonAsync($"/api/snapshots/{id}/stacks?pid={_demo.ServerPid}&contains=InfoService.GetInfo");
+        var handlerGroups = groups.EnumerateArray()
+            .Where(g => g.GetProperty("frames").EnumerateArray().Any(f => f.GetProperty("method").GetString() == GetInfo))
+            .ToList();
+
+        int lockLine = SlowRpcFixture.LineOf(InfoServiceFile, "Lock.WaitAsync()");
+        int workLine = SlowRpcFixture.LineOf(InfoServiceFile, "await Task.Delay(10)");
+        JsonElement waiting = Assert.Single(handlerGroups, g => LeafLine(g) == lockLine);
+        Assert.Equal(1, waiting.GetProperty("count").GetInt32());
+        Assert.Equal("async", waiting.GetProperty("kind").GetString());
+        Assert.Contains("SemaphoreSlim.WaitAsync", waiting.GetProperty("awaiting").EnumerateArray().Select(a => a.GetString()));
+
+        // Everything else that is in the handler is in the simulated work (or, rarely, just resumed on a thread).
+        JsonElement working = Assert.Single(handlerGroups, g => LeafLine(g) == workLine);
+        Assert.InRange(working.GetProperty("count").GetInt32(), 1, 99);
+        Assert.Contains("Task.Delay", working.GetProperty("awaiting").EnumerateArray().Select(a => a.GetString()));
+    }
+
+    [Theory]
+    [InlineData("live")]
+    [InlineData("dump")]
+    [InlineData("extension")]
+    public async Task The_background_thread_is_in_ProcessClient_holding_the_lock(string which)
+    {
+        int sleepLine = SlowRpcFixture.LineOf(ProcessorFile, "Thread.Sleep(hold)");
+        var rows = await _demo.Api.QueryAsync(Id(which),
+            "SELECT s.thread_name, f.line, f.file FROM stacks s JOIN frames f USING (stack_id) " +
+            $"WHERE s.kind = 'thread' AND s.pid = {_demo.ServerPid} AND f.method = 'SlowRpc.Server.BackgroundProcessor.ProcessClient'");
+        List<JsonElement> row = Assert.Single(rows);
+        Assert.Equal("background-processor", row[0].GetString());
+        Assert.Equal(sleepLine, row[1].GetInt32());
+        Assert.EndsWith("BackgroundProcessor.cs", row[2].GetString());
+    }
+
+    [Fact]
+    public async Task Frames_are_innermost_first_and_async_frames_name_the_method_the_user_wrote()
+    {
+        Assert.Equal(0, await _demo.Api.ScalarAsync(_demo.LiveId, "SELECT count(*) FROM frames WHERE method LIKE '%MoveNext%' OR method LIKE '%<%>d__%'"));
+        // In every client chain the leaf-most user frame sits below (closer to depth 0 than) the caller Main.
+        long inverted = await _demo.Api.ScalarAsync(_demo.LiveId,
+            "SELECT count(*) FROM frames a JOIN frames b USING (stack_id) WHERE a.method = 'SlowRpc.Client.LogicalClient.RunClientAsync' " +
+            "AND b.method = 'Program.Main' AND a.depth >= b.depth");
+        Assert.Equal(0, inverted);
+    }
+
+    [Fact]
+    public async Task The_server_keeps_serving_after_a_live_snapshot()
+    {
+        // The hold is 4 s, so a slow RPC completes every 4 s while the server works: a new SLOW RPC line in
+        // the client's log after the snapshot proves the server was resumed and serves.
+        string log = Path.Combine(_demo.DemoDir, "client.log");
+        int before = File.ReadAllLines(log).Count(l => l.StartsWith("SLOW RPC", StringComparison.Ordinal));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        int after = before;
+        while (after <= before && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500);
+            after = File.ReadAllLines(log).Count(l => l.StartsWith("SLOW RPC", StringComparison.Ordinal));
+        }
+        Assert.True(after > before, "no RPC completed after the snapshot");
+        Assert.NotEqual('T', ProcessState(_demo.ServerPid)); // not left stopped
+        Assert.NotEqual('t', ProcessState(_demo.ServerPid)); // nor traced
+    }
+
+    [Fact]
+    public async Task Flamegraph_is_rooted_per_process_and_counts_stacks()
+    {
+        JsonElement tree = await _demo.Api.GetJsonAsync($"/api/snapshots/{_demo.LiveId}/flamegraph");
+        var processes = tree.GetProperty("children").EnumerateArray().ToList();
+        Assert.Equal(2, processes.Count);
+        Assert.Contains(processes, p => p.GetProperty("name").GetString()!.Contains($"pid {_demo.ServerPid}"));
+        Assert.Contains(processes, p => p.GetProperty("name").GetString()!.Contains($"pid {_demo.ClientPid}"));
+        long stacks = await _demo.Api.ScalarAsync(_demo.LiveId, "SELECT count(*) FROM stacks");
+        Assert.Equal(stacks, tree.GetProperty("value").GetInt64());
+        Assert.Equal(stacks, processes.Sum(p => p.GetProperty("value").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Bad_sql_is_a_400_with_duckdbs_message()
+    {
+        HttpResponseMessage response = await _demo.Api.PostQueryRawAsync(_demo.LiveId, "SELECT no_such_column FROM stacks");
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("no_such_column", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task OpenApi_describes_every_endpoint()
+    {
+        JsonElement doc = await _demo.Api.GetJsonAsync("/swagger/v1/swagger.json");
+        var paths = doc.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/snapshots", paths);
+        Assert.Contains("/api/snapshots/{id}/query", paths);
+        Assert.Contains("/api/snapshots/{id}/stacks", paths);
+        Assert.Contains("/api/snapshots/{id}/flamegraph", paths);
+        foreach (JsonProperty path in doc.GetProperty("paths").EnumerateObject())
+            foreach (JsonProperty op in path.Value.EnumerateObject())
+                Assert.False(string.IsNullOrWhiteSpace(op.Value.TryGetProperty("summary", out var s) ? s.GetString() : null), $"{op.Name} {path.Name} has no summary");
+    }
+
+    private string Id(string which) => which switch
+    {
+        "live" => _demo.LiveId,
+        "dump" => _demo.DumpId,
+        _ => _demo.ExtensionId,
+    };
+
+    private static int? LeafLine(JsonElement group)
+    {
+        JsonElement leaf = group.GetProperty("frames").EnumerateArray().First(f => f.GetProperty("method").GetString() == GetInfo);
+        return leaf.GetProperty("line").ValueKind == JsonValueKind.Number ? leaf.GetProperty("line").GetInt32() : null;
+    }
+
+    private static char ProcessState(int pid)
+    {
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        return stat[stat.LastIndexOf(')') + 2];
+    }
+}
