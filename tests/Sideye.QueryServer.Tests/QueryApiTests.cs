@@ -103,6 +103,18 @@ public sealed class QueryApiTests(SlowRpcServer fixture)
     }
 
     [Fact]
+    public async Task ConcurrentQueriesEachGetTheirOwnConnection()
+    {
+        Task<JsonElement>[] queries = [.. Enumerable.Range(0, 24).Select(i =>
+            Server.RowsAsync(i % 2 == 0 ? Id : SlowRpcServer.OlderId, $"SELECT {i} AS i, count(*) FROM frames f JOIN stacks s USING (stack_id, pid)"))];
+
+        JsonElement[] results = await Task.WhenAll(queries);
+
+        for (int i = 0; i < results.Length; i++)
+            Assert.Equal($"[[{i},403]]", results[i].GetRawText());
+    }
+
+    [Fact]
     public async Task UnknownSnapshotIsA404()
     {
         (int status, _) = await Server.QueryAsync("nope", "SELECT 1");

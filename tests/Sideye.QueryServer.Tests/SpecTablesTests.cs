@@ -47,6 +47,15 @@ public sealed class SpecTablesTests(SpecServer fixture) : IClassFixture<SpecServ
     }
 
     [Fact]
+    public async Task AnotherSnapshotsTablesCanBeNamedByCatalog()
+    {
+        JsonElement rows = await Server.RowsAsync(SpecServer.ContractId,
+            $"SELECT count(*) FROM \"{Id}\".InfoService_GetInfo WHERE processing = 'true'");
+
+        Assert.Equal("[[1]]", rows.GetRawText());
+    }
+
+    [Fact]
     public async Task DerivedTablesAreViews()
     {
         JsonElement rows = await Server.RowsAsync(Id, "SELECT * FROM busy_clients");

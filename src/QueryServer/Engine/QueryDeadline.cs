@@ -4,7 +4,7 @@ using Sideye.QueryServer.Errors;
 namespace Sideye.QueryServer.Engine;
 
 /// <summary>
-/// Runs blocking DuckDB work on a pool thread and interrupts it at the deadline or when the client goes away.
+/// Runs blocking DuckDB work on its own thread and interrupts it at the deadline or when the client goes away.
 /// DuckDB has no statement timeout and DuckDB.NET ignores CommandTimeout, so the server enforces one; an
 /// interrupt that lands before DuckDB starts a statement is lost, so it is re-issued until the work returns.
 /// </summary>
@@ -18,7 +18,9 @@ internal static class QueryDeadline
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, aborted);
         // Cancel() interrupts whatever runs on the command's connection, so a separate command can do it.
         using DuckDBCommand interrupter = connection.CreateCommand();
-        Task<T> task = Task.Run(() => work(linked.Token), CancellationToken.None);
+        // A dedicated thread: DuckDB blocks the caller for the whole query (up to the deadline), which on a
+        // small machine would otherwise starve the pool threads Kestrel needs.
+        Task<T> task = Task.Factory.StartNew(() => work(linked.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (linked.Token.Register(() => stop.TrySetResult()))
             await Task.WhenAny(task, stop.Task).ConfigureAwait(false);

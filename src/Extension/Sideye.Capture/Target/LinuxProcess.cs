@@ -17,10 +17,20 @@ public sealed record LinuxProcess(int Pid, string Name, string? CommandLine, boo
         bool hasCoreClr = maps is not null && (maps.Contains("/libcoreclr.so", StringComparison.Ordinal) || maps.Contains("/singlefilehost", StringComparison.Ordinal));
         if (maps is null)
             throw new TargetException($"process {pid} ({name})", "cannot read its memory map: permission denied. Run Sideye as the same user as the target or as root.");
-        return new LinuxProcess(pid, name, string.IsNullOrEmpty(cmdline) ? null : cmdline, hasCoreClr);
+        return new LinuxProcess(pid, AppName(name, cmdline), string.IsNullOrEmpty(cmdline) ? null : cmdline, hasCoreClr);
     }
 
     public string Describe() => $"process {Pid} ({Name})";
+
+    /// <summary>`dotnet App.dll ...` is called "dotnet" by the kernel; people call it "App".</summary>
+    private static string AppName(string comm, string? cmdline)
+    {
+        if (comm != "dotnet" || cmdline is null)
+            return comm;
+        string? dll = cmdline.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .FirstOrDefault(a => a.EndsWith(".dll", StringComparison.OrdinalIgnoreCase));
+        return dll is null ? comm : Path.GetFileNameWithoutExtension(dll);
+    }
 
     private static string? TryRead(string path)
     {

@@ -49,6 +49,10 @@ internal sealed class AsyncBoxes
             && _memory.Read(fields + (ulong)flagsOffset, out int flags) && (flags & TaskStateCompletedMask) != 0)
             return null;
 
+        if (layout.PooledContinuationOffset is int pooled
+            && (!_memory.ReadPointer(fields + (ulong)pooled, out ulong continuation) || continuation == 0))
+            return null; // a pooled box nobody awaits: back in the pool
+
         ulong smAddress, smMethodTable;
         if (layout.StateMachineIsStruct)
         {

@@ -18,15 +18,22 @@ public sealed class TypeLayoutCache
 }
 
 /// <summary>Field offsets of one box type (one per state machine type in Release builds).</summary>
-internal sealed record BoxLayout(int? StateFlagsOffset, int StateMachineOffset, bool StateMachineIsStruct, ulong StateMachineMethodTable)
+internal sealed record BoxLayout(int? StateFlagsOffset, int StateMachineOffset, bool StateMachineIsStruct, ulong StateMachineMethodTable, int? PooledContinuationOffset)
 {
     public static BoxLayout? Of(ClrType boxType)
     {
         ClrInstanceField? sm = boxType.GetFieldByName("StateMachine");
         if (sm is null)
             return null;
+        // PoolingAsyncValueTaskMethodBuilder boxes are not Tasks: their caller is recorded in
+        // _valueTaskSource._continuation, and a box back in the pool has none (its state machine was reset
+        // to default, which would otherwise read as "suspended at await 0").
+        int? pooledContinuation = null;
+        if (boxType.GetFieldByName("_valueTaskSource") is { IsValueType: true } source
+            && source.Type?.GetFieldByName("_continuation") is ClrInstanceField continuation)
+            pooledContinuation = source.Offset + continuation.Offset;
         return new BoxLayout(boxType.GetFieldByName("m_stateFlags")?.Offset, sm.Offset, sm.IsValueType,
-            sm.IsValueType ? sm.Type?.MethodTable ?? 0 : 0);
+            sm.IsValueType ? sm.Type?.MethodTable ?? 0 : 0, pooledContinuation);
     }
 }
 

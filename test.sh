@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, end-to-end tests against real processes and dumps, and the shared
+# contract check. Needs only the .NET SDK, curl and python3 (dotnet-dump comes from the tool manifest).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$ROOT"
+dotnet tool restore
+./sideye --help >/dev/null            # builds the CLI and the dotnet-dump extension once, up front
+set +e
+dotnet test Sideye.sln -c Release 2>&1 | tee .build/test.log
+status=${PIPESTATUS[0]}
+set -e
+totals=$(grep -E '^(Passed|Failed)!' .build/test.log || true)
+echo "$totals"
+if [[ -x ../shared/contract/check.sh ]] || [[ -f ../shared/contract/check.sh ]]; then
+  echo "== contract check"
+  bash ../shared/contract/check.sh --no-spec || status=1
+fi
+# One closing line for the whole run, summed over the test projects.
+passed=$(grep -oE 'Passed: +[0-9]+' <<<"$totals" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' <<<"$totals" | awk '{s+=$2} END {print s+0}')
+echo "$passed passed, $failed failed"
+exit "$status"
