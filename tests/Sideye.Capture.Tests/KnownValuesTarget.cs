@@ -102,7 +102,8 @@ internal sealed class KnownValuesTarget : IDisposable
             if (Builds.TryGetValue(configuration, out string? built))
                 return built;
             string project = Path.Combine(RepoRoot(), "dumps", "known-values", "KnownValues.csproj");
-            string output = Path.Combine(Path.GetTempPath(), $"sideye-known-values-{configuration}-{Guid.NewGuid():N}");
+            string output = Path.Combine(Path.GetTempPath(), $"sideye-known-values-{configuration}-{Environment.ProcessId}");
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(output);
             var start = new ProcessStartInfo("dotnet", ["build", project, "-c", configuration, "-o", output, "-nologo", "-v:q", "-nr:false"])
             {
                 RedirectStandardOutput = true,
@@ -121,6 +122,17 @@ internal sealed class KnownValuesTarget : IDisposable
         finally
         {
             BuildLock.Release();
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
         }
     }
 

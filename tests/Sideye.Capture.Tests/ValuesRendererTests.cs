@@ -222,6 +222,12 @@ public abstract class ValuesRendererTests
 
         Assert.True(Renderer.TryResolvePath("all", Static("All"), ["P", "X"], out ValueLocation? x, out error), error);
         Assert.Equal("3", Renderer.RenderLocation(x).Json);
+
+        ValueLocation client = ValueLocation.OfObject(StaticObject("Client"));
+        Assert.True(Renderer.TryResolvePath("client", client, ["Mu", "LastBackgroundServiceStart"], out ValueLocation? start, out error), error);
+        Assert.Equal("1700000000000000000", Renderer.RenderLocation(start).Json);
+        Assert.True(Renderer.TryResolvePath("client", client, [], out ValueLocation? same, out error), error);
+        Assert.Equal(Renderer.RenderLocation(Static("Client")).Json, Renderer.RenderLocation(same).Json);
     }
 
     [Fact]
@@ -269,6 +275,7 @@ public abstract class ValuesRendererTests
     public void Primitives_render_from_bytes()
     {
         Assert.Equal("42", Renderer.RenderPrimitive(ClrElementType.Int32, BitConverter.GetBytes(42)).Json);
+        Assert.Equal("System.Int32", Renderer.RenderPrimitive(ClrElementType.Int32, BitConverter.GetBytes(42)).TypeName);
         Assert.Equal("-1", Renderer.RenderPrimitive(ClrElementType.Int64, BitConverter.GetBytes(-1L)).Json);
         Assert.Equal("true", Renderer.RenderPrimitive(ClrElementType.Boolean, [1]).Json);
         Assert.Equal("0.25", Renderer.RenderPrimitive(ClrElementType.Double, BitConverter.GetBytes(0.25)).Json);

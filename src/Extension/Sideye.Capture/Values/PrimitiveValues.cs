@@ -19,6 +19,26 @@ internal static class PrimitiveValues
 
     public static bool IsPrimitive(ClrElementType type) => SizeOf(type, 8) != 0;
 
+    /// <summary>The BCL type name of a primitive element type (<c>System.Int32</c>), or the element type's name.</summary>
+    public static string TypeName(ClrElementType type) => type switch
+    {
+        ClrElementType.Boolean => "System.Boolean",
+        ClrElementType.Char => "System.Char",
+        ClrElementType.Int8 => "System.SByte",
+        ClrElementType.UInt8 => "System.Byte",
+        ClrElementType.Int16 => "System.Int16",
+        ClrElementType.UInt16 => "System.UInt16",
+        ClrElementType.Int32 => "System.Int32",
+        ClrElementType.UInt32 => "System.UInt32",
+        ClrElementType.Int64 => "System.Int64",
+        ClrElementType.UInt64 => "System.UInt64",
+        ClrElementType.Float => "System.Single",
+        ClrElementType.Double => "System.Double",
+        ClrElementType.NativeInt => "System.IntPtr",
+        ClrElementType.NativeUInt => "System.UIntPtr",
+        _ => type.ToString(),
+    };
+
     /// <summary>
     /// bool: true/false; char: a one-character string; integers (native ints too): numbers; float/double: numbers
     /// (NaN and infinities as strings); pointers: hex strings "0x…".

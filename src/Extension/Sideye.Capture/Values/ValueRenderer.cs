@@ -81,15 +81,16 @@ public sealed class ValueRenderer
     /// <summary>A primitive from its little-endian bytes (a register's contents, say).</summary>
     public RenderedValue RenderPrimitive(ClrElementType type, ReadOnlySpan<byte> bytes)
     {
+        string typeName = PrimitiveValues.TypeName(type);
         int size = PrimitiveValues.SizeOf(type, _memory.PointerSize);
         if (size == 0)
-            return RenderedValue.Unreadable($"{type} is not a primitive", type.ToString());
+            return RenderedValue.Unreadable($"{type} is not a primitive", typeName);
         if (bytes.Length < size)
-            return RenderedValue.Unreadable($"{type} needs {size} bytes, got {bytes.Length}", type.ToString());
+            return RenderedValue.Unreadable($"{typeName} needs {size} bytes, got {bytes.Length}", typeName);
         using var output = new JsonPair();
         PrimitiveValues.Write(output, type, bytes[..size]);
         (string plain, string raw) = output.Finish();
-        return new RenderedValue(plain, raw, type.ToString());
+        return new RenderedValue(plain, raw, typeName);
     }
 
     /// <summary>
@@ -174,17 +175,5 @@ public sealed class ValueRenderer
         }
     }
 
-    private ClrType? ObjectType(ulong obj)
-    {
-        if (obj == 0 || !_memory.TryReadPointer(obj, out ulong mt) || mt == 0)
-            return null;
-        try
-        {
-            return _runtime.GetTypeByMethodTable(mt & ~3UL);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            return null;
-        }
-    }
+    private ClrType? ObjectType(ulong obj) => ValueWalker.ObjectType(_runtime, _memory, obj);
 }

@@ -85,7 +85,7 @@ internal sealed partial class ValueWalker
                 return;
 
             case Storage.Primitive:
-                NoteRootType(type?.Name ?? elementType.ToString(), depth);
+                NoteRootType(type?.Name ?? PrimitiveValues.TypeName(elementType), depth);
                 WritePrimitive(address, type, elementType, depth);
                 return;
 
@@ -170,6 +170,13 @@ internal sealed partial class ValueWalker
         if (depth > _limits.MaxDepth)
         {
             _out.Reference(identity, type.Name, "depth");
+            return;
+        }
+
+        Span<byte> probe = stackalloc byte[1];
+        if (!_memory.TryRead(address, probe))
+        {
+            Error($"unreadable memory at {JsonPair.Hex(address)}", address, type.Name, depth);
             return;
         }
 
@@ -308,13 +315,23 @@ internal sealed partial class ValueWalker
         return TryReadChars(unchecked(lengthAddress + 4), length, out string text) ? text : null;
     }
 
-    internal ClrType? ObjectType(ulong obj)
+    internal ClrType? ObjectType(ulong obj) => ObjectType(_runtime, _memory, obj);
+
+    /// <summary>
+    /// The type of the object at <paramref name="obj"/> from its method table (null when it is not one). ClrMD fills in
+    /// an array type's <see cref="ClrType.ComponentType"/> only when the type is reached through
+    /// <see cref="ClrHeap.GetObjectType"/>, so arrays go through it once.
+    /// </summary>
+    internal static ClrType? ObjectType(ClrRuntime runtime, TargetMemory memory, ulong obj)
     {
-        if (obj == 0 || TargetMemory.IsRegister(obj) || !_memory.TryReadPointer(obj, out ulong mt) || mt == 0)
+        if (obj == 0 || TargetMemory.IsRegister(obj) || !memory.TryReadPointer(obj, out ulong mt) || mt == 0)
             return null;
         try
         {
-            return _runtime.GetTypeByMethodTable(mt & ~3UL);
+            ClrType? type = runtime.GetTypeByMethodTable(mt & ~3UL);
+            if (type is { IsArray: true, ComponentType: null })
+                type = runtime.Heap.GetObjectType(obj) ?? type;
+            return type;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

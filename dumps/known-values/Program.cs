@@ -1,0 +1,36 @@
+namespace KnownValues;
+
+/// <summary>
+/// Puts every known value in place (statics, the <c>sync-holder</c> thread, the pending async operations),
+/// then prints <c>READY &lt;pid&gt;</c> and sleeps until it is killed.
+/// </summary>
+public static class Program
+{
+    public static void Main()
+    {
+        Statics.Initialize();
+
+        var holder = new Thread(() => Holder.Hold(7, "sync")) { Name = "sync-holder", IsBackground = true };
+        holder.Start();
+
+        Statics.Pending =
+        [
+            AsyncHolder.WaitAsync(1, "one"),
+            AsyncHolder.WaitAsync(2, "two"),
+            AsyncHolder.WaitAsync(3, "three"),
+        ];
+        Statics.PendingWorker = new Worker("worker-1").RunAsync(5);
+        AsyncHolder.FireAndForget("void-op");
+
+        // READY only once the holder is parked in Thread.Sleep with all its locals assigned.
+        Holder.InPlace.Wait();
+        while ((holder.ThreadState & ThreadState.WaitSleepJoin) == 0)
+        {
+            Thread.Sleep(1);
+        }
+
+        Console.WriteLine($"READY {Environment.ProcessId}");
+        Console.Out.Flush();
+        Thread.Sleep(Timeout.Infinite);
+    }
+}
