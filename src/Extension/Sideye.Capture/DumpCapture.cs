@@ -8,8 +8,13 @@ namespace Sideye.Capture;
 public sealed class DumpCapture
 {
     private readonly SymbolCache _symbols;
+    private readonly SpecCompiler.CapturePlan _plan;
 
-    public DumpCapture(SymbolCache symbols) => _symbols = symbols;
+    public DumpCapture(SymbolCache symbols, SpecCompiler.CapturePlan? plan = null)
+    {
+        _symbols = symbols;
+        _plan = plan ?? SpecCompiler.CapturePlan.Empty;
+    }
 
     public ProcessCaptureResult Capture(string dumpPath, CancellationToken cancellationToken = default)
     {
@@ -22,7 +27,7 @@ public sealed class DumpCapture
     public ProcessCaptureResult CaptureRuntime(Microsoft.Diagnostics.Runtime.ClrRuntime runtime, int pid, string? runtimeVersion, string dumpPath, Stopwatch? sw = null, CancellationToken cancellationToken = default)
     {
         sw ??= Stopwatch.StartNew();
-        var capture = new RuntimeCapture(_symbols);
+        var capture = new RuntimeCapture(_symbols, _plan);
         if (!HasReadableHeap(runtime))
             throw new TargetException($"dump {dumpPath}", "has no GC heap (a mini dump?). Sideye needs the heap for async stacks and variables: collect with `dotnet-dump collect --type Full` (or `--type Heap`).");
         RuntimeWalk walk = capture.Walk(runtime, new Walk.TypeLayoutCache(), cancellationToken: cancellationToken);

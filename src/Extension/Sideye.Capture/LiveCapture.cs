@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Sideye.Capture.Symbols;
 using Sideye.Capture.Target;
 using Sideye.Capture.Walk;
+using Sideye.SpecCompiler;
 
 namespace Sideye.Capture;
 
@@ -15,9 +16,12 @@ public sealed class LiveCapture
     private readonly SymbolCache _symbols;
     private readonly Action<string> _progress;
 
-    public LiveCapture(SymbolCache symbols, Action<string>? progress = null)
+    private readonly CapturePlan _plan;
+
+    public LiveCapture(SymbolCache symbols, Action<string>? progress = null, CapturePlan? plan = null)
     {
         _symbols = symbols;
+        _plan = plan ?? CapturePlan.Empty;
         _progress = progress ?? (_ => { });
     }
 
@@ -29,7 +33,7 @@ public sealed class LiveCapture
     {
         var cache = new TypeLayoutCache();
         LinuxProcess process = LinuxProcess.Inspect(pid);
-        var capture = new RuntimeCapture(_symbols);
+        var capture = new RuntimeCapture(_symbols, _plan);
         var sw = Stopwatch.StartNew();
         using (OpenedTarget warm = TargetOpener.AttachLive(process, suspend: false))
         {
@@ -57,7 +61,7 @@ public sealed class LiveCapture
     public ProcessCaptureResult Capture(PreparedProcess prepared, CancellationToken cancellationToken = default)
     {
         LinuxProcess process = prepared.Process;
-        var capture = new RuntimeCapture(_symbols);
+        var capture = new RuntimeCapture(_symbols, _plan);
         var total = Stopwatch.StartNew();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(MaxPause);

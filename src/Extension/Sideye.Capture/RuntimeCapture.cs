@@ -3,6 +3,7 @@ using Microsoft.Diagnostics.Runtime;
 using Sideye.Capture.Symbols;
 using Sideye.Capture.Walk;
 using Sideye.Snapshot;
+using Sideye.SpecCompiler;
 
 namespace Sideye.Capture;
 
@@ -14,8 +15,13 @@ namespace Sideye.Capture;
 public sealed class RuntimeCapture
 {
     private readonly SymbolCache _symbols;
+    private readonly CapturePlan _plan;
 
-    public RuntimeCapture(SymbolCache symbols) => _symbols = symbols;
+    public RuntimeCapture(SymbolCache symbols, CapturePlan? plan = null)
+    {
+        _symbols = symbols;
+        _plan = plan ?? CapturePlan.Empty;
+    }
 
     /// <summary>Opens the PDB of every module now, so the paused walk never touches the disk.</summary>
     public void PreloadSymbols(ClrRuntime runtime)
@@ -50,6 +56,9 @@ public sealed class RuntimeCapture
         IReadOnlyList<CapturedStack> threads = walkThreads ? new ThreadStackWalker(symbolizer).Walk(runtime, scan.ThreadNames) : [];
         double threadsMs = sw.Elapsed.TotalMilliseconds - heapMs;
         IReadOnlyList<CapturedStack> chains = new AsyncStackWalker(symbolizer, heap, cache).Walk(scan.Boxes);
+        var variables = new FrameVariableCapture(runtime, _plan);
+        threads = variables.Capture(threads);
+        chains = variables.Capture(chains);
         IReadOnlyList<CapturedStack> stacks = StackStitcher.Stitch(threads, chains, out int stitched);
         return new RuntimeWalk(stacks, threads.Count, chains.Count - stitched, scan.ObjectsVisited, heapMs, threadsMs, sw.Elapsed.TotalMilliseconds, warnings);
     }

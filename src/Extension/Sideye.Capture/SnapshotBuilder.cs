@@ -16,6 +16,7 @@ public static class SnapshotBuilder
         var processRows = new List<ProcessRow>();
         var stackRows = new List<StackRow>();
         var frameRows = new List<FrameRow>();
+        var valueRows = new List<CapturedValueRow>();
         long nextStackId = 1;
         foreach (ProcessCaptureResult p in processes)
         {
@@ -31,6 +32,8 @@ public static class SnapshotBuilder
                     CapturedFrame f = s.Frames[depth];
                     frameRows.Add(new FrameRow(id, p.Pid, depth, f.Method, f.Module, f.IlOffset, f.File, f.Line, f.Kind,
                         f.AwaitState, ToLong(f.InstructionPointer), ToLong(f.ObjectAddress), f.MethodToken));
+                    foreach (CapturedVariable v in f.Variables ?? [])
+                        valueRows.Add(new CapturedValueRow(id, p.Pid, depth, v.Function, v.Column, v.Json, v.RawJson, v.TypeName, v.Unavailable));
                 }
             }
             processRows.Add(new ProcessRow(p.Pid, p.Name, p.CommandLine, p.RuntimeVersion, p.Source, p.PauseMs, p.CaptureMs,
@@ -41,7 +44,7 @@ public static class SnapshotBuilder
             SnapshotWriter.NewId(capturedAt), capturedAt, ToolVersion, SnapshotTables.SchemaVersion, source,
             processes.Select(p => new ManifestProcess(p.Pid, p.Name, p.CommandLine, p.RuntimeVersion, p.PauseMs, p.CaptureMs, p.Warnings)).ToList(),
             warnings, SnapshotTables.All, spec);
-        return (manifest, new SnapshotData(processRows, stackRows, frameRows, []));
+        return (manifest, new SnapshotData(processRows, stackRows, frameRows, valueRows));
     }
 
     // Addresses are stored as signed BIGINT: Spark and others read UINT64 as DECIMAL(20,0).

@@ -18,9 +18,15 @@ public sealed class SnapshotSession : IDisposable
 
     public TimeSpan MaxPause { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>What to capture by name (from a spec); empty captures stacks only.</summary>
+    public SpecCompiler.CapturePlan Plan { get; init; } = SpecCompiler.CapturePlan.Empty;
+
+    /// <summary>The spec file the plan came from, recorded in the manifest.</summary>
+    public string? SpecPath { get; init; }
+
     public async Task<SnapshotOutcome> SnapLiveAsync(IReadOnlyList<int> pids, string outDirectory, CancellationToken cancellationToken = default)
     {
-        var live = new LiveCapture(_symbols, _progress) { MaxPause = MaxPause };
+        var live = new LiveCapture(_symbols, _progress, Plan) { MaxPause = MaxPause };
         var errors = new List<string>();
         var prepared = new List<PreparedProcess>();
         foreach (int pid in pids.Distinct())
@@ -68,7 +74,7 @@ public sealed class SnapshotSession : IDisposable
     public async Task<SnapshotOutcome> SnapDumpAsync(string dumpPath, string outDirectory, CancellationToken cancellationToken = default)
     {
         DateTimeOffset capturedAt = DateTimeOffset.UtcNow;
-        ProcessCaptureResult result = new DumpCapture(_symbols).Capture(dumpPath, cancellationToken);
+        ProcessCaptureResult result = new DumpCapture(_symbols, Plan).Capture(dumpPath, cancellationToken);
         _progress($"dump {dumpPath}: {result.Stacks.Count} stacks in {result.CaptureMs:0} ms");
         return await WriteAsync([result], [], capturedAt, "dump", outDirectory, cancellationToken).ConfigureAwait(false);
     }
@@ -79,7 +85,7 @@ public sealed class SnapshotSession : IDisposable
         if (results.Count == 0)
             return new SnapshotOutcome(null, errors, results);
         var warnings = errors.Concat(results.SelectMany(r => r.Warnings.Select(w => $"process {r.Pid}: {w}"))).ToList();
-        (SnapshotManifest manifest, SnapshotData data) = SnapshotBuilder.Build(results, warnings, capturedAt, source);
+        (SnapshotManifest manifest, SnapshotData data) = SnapshotBuilder.Build(results, warnings, capturedAt, source, SpecPath);
         string dir = await SnapshotWriter.WriteAsync(outDirectory, manifest, data, cancellationToken).ConfigureAwait(false);
         return new SnapshotOutcome(dir, errors, results);
     }

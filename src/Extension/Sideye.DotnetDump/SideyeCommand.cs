@@ -61,17 +61,28 @@ public sealed class SideyeCommand : CommandBase
             WriteLineError("sideye: no .NET runtime found in this target; Sideye needs a dump of a .NET process (collect with `dotnet-dump collect -p PID`).");
             return;
         }
+        SpecCompiler.CapturePlan plan = SpecCompiler.CapturePlan.Empty;
         if (Spec is not null)
-            WriteLineWarning("sideye: variable capture (--spec) is not available in this build yet; capturing stacks only.");
+        {
+            SpecCompiler.SpecParseResult parsed = SpecCompiler.SpecLoader.LoadFile(Path.GetFullPath(Spec));
+            foreach (SpecCompiler.SpecDiagnostic d in parsed.Diagnostics)
+                WriteLineError(d.ToString());
+            if (!parsed.Success || parsed.Spec is null)
+            {
+                WriteLineError($"sideye: {Spec} has errors; fix them or run without --spec.");
+                return;
+            }
+            plan = parsed.Spec.Compile().Plan;
+        }
         string outDirectory = Path.GetFullPath(Out ?? "snapshots");
         int pid = (int)(Target?.ProcessId ?? (uint)Runtime.DataTarget.DataReader.ProcessId);
         string dumpName = Runtime.DataTarget.DataReader.DisplayName is { Length: > 0 } display ? display : $"dotnet-dump target {Target?.Id}";
         string? version = Runtime.ClrInfo.Version.Major > 0 ? Runtime.ClrInfo.Version.ToString() : null;
 
-        using var session = new SnapshotSession(message => WriteLine(message));
+        using var session = new SnapshotSession(message => WriteLine(message)) { Plan = plan, SpecPath = Spec is null ? null : Path.GetFullPath(Spec) };
         try
         {
-            ProcessCaptureResult result = new DumpCapture(session.Symbols).CaptureRuntime(Runtime, pid, version, dumpName);
+            ProcessCaptureResult result = new DumpCapture(session.Symbols, plan).CaptureRuntime(Runtime, pid, version, dumpName);
             SnapshotOutcome outcome = Task.Run(() => session.WriteAsync([result], [], DateTimeOffset.UtcNow, "dotnet-dump", outDirectory))
                 .GetAwaiter().GetResult();
             WriteLine($"sideye: {result.Stacks.Count} stacks from pid {pid} in {result.CaptureMs:0} ms");

@@ -11,4 +11,5 @@ public sealed record CapturedFrame(
     int? AwaitState = null,
     ulong? InstructionPointer = null,
     ulong? ObjectAddress = null,
-    int? MethodToken = null);
+    int? MethodToken = null,
+    IReadOnlyList<CapturedVariable>? Variables = null);

@@ -3,6 +3,7 @@ using Sideye.Capture;
 using Sideye.Capture.Target;
 using Sideye.Capture.Walk;
 using Sideye.Snapshot;
+using Sideye.SpecCompiler;
 
 namespace Sideye.Cli.Commands;
 
@@ -37,9 +38,25 @@ internal static class SnapCommand
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
+            CapturePlan plan = CapturePlan.Empty;
             if (parse.GetValue(spec) is FileInfo specFile)
-                CliConsole.Progress($"note: variable capture (--spec {specFile.Name}) is not available in this build yet; capturing stacks only.");
-            using var session = new SnapshotSession(CliConsole.Progress) { MaxPause = TimeSpan.FromSeconds(parse.GetValue(maxPause)) };
+            {
+                SpecParseResult parsed = SpecLoader.LoadFile(specFile.FullName);
+                foreach (SpecDiagnostic d in parsed.Diagnostics)
+                    Console.Error.WriteLine(d.ToString());
+                if (!parsed.Success || parsed.Spec is null)
+                {
+                    CliConsole.Error($"{specFile.Name} has errors; fix them (see above) or run without --spec.");
+                    return 2;
+                }
+                plan = parsed.Spec.Compile().Plan;
+            }
+            using var session = new SnapshotSession(CliConsole.Progress)
+            {
+                MaxPause = TimeSpan.FromSeconds(parse.GetValue(maxPause)),
+                Plan = plan,
+                SpecPath = parse.GetValue(spec)?.FullName,
+            };
             using var cancel = CancelOnSignals(cancellationToken);
             SnapshotOutcome outcome;
             try
