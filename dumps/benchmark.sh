@@ -19,7 +19,7 @@ sleep 2
 
 now() { date +%s.%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-ms() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", (b-a)*1000}'; }
+ms() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f\n", (b-a)*1000}'; }
 
 : >"$WORK/pause" >"$WORK/snapwall" >"$WORK/collect" >"$WORK/dumpsnap" >"$WORK/analyze"
 for i in $(seq "$RUNS"); do

@@ -23,12 +23,16 @@ public sealed class SlowRpcFixture : IAsyncLifetime
     public QueryClient Api { get; private set; } = null!;
     public string DemoDir => Path.Combine(WorkDir, "demo");
 
+    /// <summary>The walkthrough's spec, copied because the query server versions the spec file it serves.</summary>
+    public string SpecPath => Path.Combine(WorkDir, "sideye.yaml");
+
     private Process? _server;
     private HttpClient? _http;
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(WorkDir);
+        File.Copy(Path.Combine(Repo.Root, "dumps/slow-rpc/sideye.yaml"), SpecPath);
         RunResult help = Repo.Sideye("--help"); // builds on first use
         Assert.True(help.ExitCode == 0, "./sideye --help: " + help);
         RunResult restore = Repo.Run("dotnet", ["tool", "restore"]);
@@ -41,7 +45,7 @@ public sealed class SlowRpcFixture : IAsyncLifetime
         ServerPid = int.Parse(File.ReadAllText(Path.Combine(DemoDir, "server.pid")).Trim());
         ClientPid = int.Parse(File.ReadAllText(Path.Combine(DemoDir, "client.pid")).Trim());
 
-        LiveSnap = Repo.Sideye("snap", "--pid", ServerPid.ToString(), "--pid", ClientPid.ToString(), "--out", SnapshotsDir);
+        LiveSnap = Repo.Sideye("snap", "--pid", ServerPid.ToString(), "--pid", ClientPid.ToString(), "--spec", SpecPath, "--out", SnapshotsDir);
         Assert.True(LiveSnap.ExitCode == 0, "live snap: " + LiveSnap);
         LiveId = Path.GetFileName(LiveSnap.LastLine);
 
@@ -63,7 +67,7 @@ public sealed class SlowRpcFixture : IAsyncLifetime
         int port = FreePort();
         _server = Process.Start(new ProcessStartInfo(Repo.Launcher)
         {
-            ArgumentList = { "serve", "--snapshots", SnapshotsDir, "--urls", $"http://127.0.0.1:{port}" },
+            ArgumentList = { "serve", "--snapshots", SnapshotsDir, "--spec", SpecPath, "--urls", $"http://127.0.0.1:{port}" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Repo.Root,
