@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Sideye.Capture.Tests;
 
 /// <summary>
@@ -21,8 +19,8 @@ public sealed class DacContractTarget : IDisposable
     /// <summary>The built ContractTarget.dll (its portable PDB is beside it).</summary>
     public string AssemblyPath { get; }
 
-    /// <summary>Starts the target and waits for its "READY pid" line; stop it with <see cref="DacTestProcesses.Stop"/>.</summary>
-    public Process Start(IReadOnlyDictionary<string, string>? environment = null) => DacTestProcesses.Start(AssemblyPath, environment);
+    /// <summary>Starts the target and waits for its "READY pid" line; disposing the result kills it.</summary>
+    public DacDebuggeeProcess Start(IReadOnlyDictionary<string, string>? environment = null) => DacTestProcesses.Start(AssemblyPath, environment);
 
     public void Dispose() => DacTestProcesses.DeleteDirectory(_workDirectory);
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Sideye.Capture.Tests;
 
 /// <summary>
@@ -117,7 +115,8 @@ public sealed class DacDebuggee : IDisposable
     /// <summary>A folder for dumps and other scratch files, deleted with the fixture.</summary>
     public string ScratchDirectory => _workDirectory;
 
-    public Process Start() => DacTestProcesses.Start(AssemblyPath);
+    /// <summary>Starts the debuggee and waits for its "READY pid" line; disposing the result kills it.</summary>
+    public DacDebuggeeProcess Start() => DacTestProcesses.Start(AssemblyPath);
 
     public void Dispose() => DacTestProcesses.DeleteDirectory(_workDirectory);
 }

@@ -21,7 +21,7 @@ public sealed class DacDebuggeeTests : IClassFixture<DacDebuggee>
     [Fact]
     public void ValuesOfEveryKindAreReadByNameFromALiveProcess()
     {
-        Process process = _debuggee.Start();
+        DacDebuggeeProcess process = _debuggee.Start();
         try
         {
             using (DataTarget target = DataTarget.AttachToProcess(process.Id, suspend: true))
@@ -31,7 +31,7 @@ public sealed class DacDebuggeeTests : IClassFixture<DacDebuggee>
         }
         finally
         {
-            DacTestProcesses.Stop(process);
+            process.Dispose();
         }
     }
 
@@ -39,7 +39,7 @@ public sealed class DacDebuggeeTests : IClassFixture<DacDebuggee>
     public void ValuesOfEveryKindAreReadByNameFromAFullCoreDump()
     {
         string dump = Path.Combine(_debuggee.ScratchDirectory, $"probe-{Guid.NewGuid():N}.core");
-        Process process = _debuggee.Start();
+        DacDebuggeeProcess process = _debuggee.Start();
         try
         {
             string createdump = Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "createdump");
@@ -57,7 +57,7 @@ public sealed class DacDebuggeeTests : IClassFixture<DacDebuggee>
         }
         finally
         {
-            DacTestProcesses.Stop(process);
+            process.Dispose();
         }
 
         try
@@ -74,7 +74,7 @@ public sealed class DacDebuggeeTests : IClassFixture<DacDebuggee>
     [Fact]
     public void RegisterValuesAreRightOrUnavailableAcrossAPInvoke()
     {
-        Process process = _debuggee.Start();
+        DacDebuggeeProcess process = _debuggee.Start();
         try
         {
             using (DataTarget target = DataTarget.AttachToProcess(process.Id, suspend: true))
@@ -122,7 +122,7 @@ public sealed class DacDebuggeeTests : IClassFixture<DacDebuggee>
         }
         finally
         {
-            DacTestProcesses.Stop(process);
+            process.Dispose();
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
@@ -127,7 +126,7 @@ public sealed class DacFrameReaderTests : IClassFixture<DacContractTarget>
     [Fact]
     public void AMissingDacIsAnErrorNamingThePathAndTheRuntime()
     {
-        Process process = _target.Start();
+        DacDebuggeeProcess process = _target.Start();
         try
         {
             using DataTarget target = DataTarget.AttachToProcess(process.Id, suspend: true);
@@ -140,7 +139,7 @@ public sealed class DacFrameReaderTests : IClassFixture<DacContractTarget>
         }
         finally
         {
-            DacTestProcesses.Stop(process);
+            process.Dispose();
         }
     }
 
@@ -173,7 +172,7 @@ public sealed class DacFrameReaderTests : IClassFixture<DacContractTarget>
 
     private void WithAttachedTarget(IReadOnlyDictionary<string, string>? environment, Action<ClrRuntime, DacFrameReader> test)
     {
-        Process process = _target.Start(environment);
+        DacDebuggeeProcess process = _target.Start(environment);
         try
         {
             using (DataTarget target = DataTarget.AttachToProcess(process.Id, suspend: true))
@@ -189,7 +188,7 @@ public sealed class DacFrameReaderTests : IClassFixture<DacContractTarget>
         }
         finally
         {
-            DacTestProcesses.Stop(process);
+            process.Dispose();
         }
     }
 

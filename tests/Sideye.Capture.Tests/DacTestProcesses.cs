@@ -42,56 +42,53 @@ internal static class DacTestProcesses
         return output;
     }
 
-    /// <summary>Starts <c>dotnet assembly</c> and waits for its "READY pid" line; stop it with <see cref="Stop"/>.</summary>
-    public static Process Start(string assemblyPath, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts <c>dotnet assembly</c> detached from this process and waits for its "READY pid" line.
+    /// </summary>
+    /// <remarks>
+    /// The debuggee must not be a child of the test host: .NET's SIGCHLD handling reaps its children with
+    /// waitpid and can swallow the ptrace stop that ClrMD's attach waits for, which hangs the attach. So it
+    /// is started through <c>setsid --fork</c> (re-parented to init) and keeps only our pipes: stdout for
+    /// READY, and stdin, never written, on which it may block.
+    /// </remarks>
+    public static DacDebuggeeProcess Start(string assemblyPath, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = NewStartInfo();
-        start.RedirectStandardInput = true; // kept open: a debuggee may block reading it
+        var start = new ProcessStartInfo("setsid")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("--fork");
+        start.ArgumentList.Add(DotnetHost());
         start.ArgumentList.Add(assemblyPath);
         foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
             start.Environment[name] = value;
 
-        Process process = Process.Start(start) ?? throw new InvalidOperationException($"{assemblyPath} did not start");
+        Process launcher = Process.Start(start) ?? throw new InvalidOperationException($"{assemblyPath} did not start");
         try
         {
-            Task<string?> line = process.StandardOutput.ReadLineAsync();
-            if (!line.Wait(ReadyTimeout) || line.Result is not { } ready || !ready.StartsWith("READY ", StringComparison.Ordinal))
+            Task<string?> line = launcher.StandardOutput.ReadLineAsync();
+            if (!line.Wait(ReadyTimeout) || line.Result is not { } ready || !ready.StartsWith("READY ", StringComparison.Ordinal) ||
+                !int.TryParse(ready.AsSpan("READY ".Length), out int pid))
+            {
                 throw new InvalidOperationException($"{assemblyPath} did not print READY (got '{(line.IsCompleted ? line.Result : "<nothing>")}')");
+            }
 
-            return process;
+            return new DacDebuggeeProcess(pid, launcher);
         }
         catch
         {
-            Stop(process);
+            launcher.Dispose();
             throw;
         }
     }
 
-    /// <summary>Kills the process and waits for it to exit.</summary>
-    public static void Stop(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(TimeSpan.FromSeconds(10));
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-        finally
-        {
-            process.Dispose();
-        }
-    }
-
     /// <summary>Asserts the process runs on after a detach: alive, no tracer, not stopped.</summary>
-    public static void AssertRunningAndDetached(Process process)
+    public static void AssertRunningAndDetached(DacDebuggeeProcess process)
     {
-        Assert.False(process.HasExited);
+        Assert.True(process.IsRunning, "the debuggee still runs");
         string status = File.ReadAllText($"/proc/{process.Id}/status");
         Assert.Contains("TracerPid:\t0\n", status, StringComparison.Ordinal);
         Assert.DoesNotContain("State:\tt", status, StringComparison.Ordinal);
@@ -115,8 +112,11 @@ internal static class DacTestProcesses
     public static string NewWorkDirectory(string prefix) =>
         Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N"))).FullName;
 
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+
     private static ProcessStartInfo NewStartInfo() =>
-        new(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        new(DotnetHost())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
