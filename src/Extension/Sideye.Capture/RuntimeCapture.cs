@@ -99,7 +99,4 @@ public sealed record RuntimeWalk(
     double HeapMs,
     double ThreadsMs,
     double TotalMs,
-    IReadOnlyList<string> Warnings)
-{
-    public int AsyncStacksIn => Stacks.Count(s => s.Kind == StackKinds.Async);
-}
+    IReadOnlyList<string> Warnings);

@@ -5,6 +5,8 @@ using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
 
+using Sideye.Capture.Symbols;
+
 namespace Sideye.Capture.Dac;
 
 /// <summary>
@@ -15,10 +17,30 @@ namespace Sideye.Capture.Dac;
 /// </summary>
 internal sealed class PdbLocals : IDisposable
 {
-    private readonly ConcurrentDictionary<string, Lazy<ModuleSymbols?>> _modules = new(StringComparer.Ordinal);
+    private readonly SymbolCache _symbols;
+    private readonly bool _ownsSymbols;
+    private readonly ConcurrentDictionary<string, MethodDecoder?> _decoders = new(StringComparer.Ordinal);
+
+    /// <summary>Reads modules through its own <see cref="SymbolCache"/>.</summary>
+    public PdbLocals()
+        : this(new SymbolCache(), ownsSymbols: true)
+    {
+    }
+
+    /// <summary>Reads modules through the capture's shared cache, so each module and PDB is opened once.</summary>
+    public PdbLocals(SymbolCache symbols)
+        : this(symbols, ownsSymbols: false)
+    {
+    }
+
+    private PdbLocals(SymbolCache symbols, bool ownsSymbols)
+    {
+        _symbols = symbols;
+        _ownsSymbols = ownsSymbols;
+    }
 
     /// <summary>Opens and caches a module's metadata and PDB; false when the file or its metadata is missing.</summary>
-    public bool Preload(string modulePath) => GetModule(modulePath) is not null;
+    public bool Preload(string modulePath) => GetDecoder(modulePath) is not null;
 
     /// <summary>
     /// The variables of method <paramref name="methodToken"/> (a MethodDef token) in the module at
@@ -27,65 +49,35 @@ internal sealed class PdbLocals : IDisposable
     /// Null when the module, its metadata or the method cannot be read.
     /// </summary>
     public MethodSymbols? GetMethod(string modulePath, int methodToken, int ilOffset) =>
-        GetModule(modulePath)?.GetMethod(methodToken, ilOffset);
+        GetDecoder(modulePath)?.GetMethod(methodToken, ilOffset);
 
     public void Dispose()
     {
-        foreach (Lazy<ModuleSymbols?> module in _modules.Values)
-        {
-            if (module.IsValueCreated)
-                module.Value?.Dispose();
-        }
-
-        _modules.Clear();
+        _decoders.Clear();
+        if (_ownsSymbols)
+            _symbols.Dispose();
     }
 
-    private ModuleSymbols? GetModule(string modulePath)
+    private MethodDecoder? GetDecoder(string modulePath)
     {
         if (string.IsNullOrEmpty(modulePath))
             return null;
-
-        return _modules.GetOrAdd(modulePath, static path => new Lazy<ModuleSymbols?>(() => ModuleSymbols.TryOpen(path))).Value;
+        return _decoders.GetOrAdd(modulePath, path =>
+            _symbols.Get(path) is { Metadata: MetadataReader metadata } module ? new MethodDecoder(module.Image, metadata, module.Pdb) : null);
     }
 
-    private sealed class ModuleSymbols : IDisposable
+    /// <summary>Decodes one module's method signatures and local scopes; the readers belong to <see cref="SymbolCache"/>.</summary>
+    private sealed class MethodDecoder
     {
         private readonly PEReader _image;
         private readonly MetadataReader _metadata;
-        private readonly MetadataReaderProvider? _pdbProvider;
         private readonly MetadataReader? _pdb;
 
-        private ModuleSymbols(PEReader image, MetadataReaderProvider? pdbProvider)
+        public MethodDecoder(PEReader image, MetadataReader metadata, MetadataReader? pdb)
         {
             _image = image;
-            _metadata = image.GetMetadataReader();
-            _pdbProvider = pdbProvider;
-            _pdb = pdbProvider?.GetMetadataReader();
-        }
-
-        public static ModuleSymbols? TryOpen(string path)
-        {
-            PEReader? image = null;
-            try
-            {
-                if (!File.Exists(path))
-                    return null;
-
-                image = new PEReader(File.OpenRead(path));
-                if (!image.HasMetadata)
-                {
-                    image.Dispose();
-                    return null;
-                }
-
-                MetadataReaderProvider? pdb = TryOpenPdb(image, path);
-                return new ModuleSymbols(image, pdb);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or BadImageFormatException or InvalidOperationException)
-            {
-                image?.Dispose();
-                return null;
-            }
+            _metadata = metadata;
+            _pdb = pdb;
         }
 
         public MethodSymbols? GetMethod(int methodToken, int ilOffset)
@@ -119,31 +111,6 @@ internal sealed class PdbLocals : IDisposable
             catch (Exception e) when (e is BadImageFormatException or InvalidOperationException or ArgumentException)
             {
                 // Malformed metadata or signatures: no symbols rather than a failed capture.
-                return null;
-            }
-        }
-
-        public void Dispose()
-        {
-            _pdbProvider?.Dispose();
-            _image.Dispose();
-        }
-
-        private static MetadataReaderProvider? TryOpenPdb(PEReader image, string path)
-        {
-            try
-            {
-                // Embedded PDB, or the file named in the CodeView entry / beside the module, matched by id.
-                return image.TryOpenAssociatedPortablePdb(
-                    path,
-                    static candidate => File.Exists(candidate) ? File.OpenRead(candidate) : null,
-                    out MetadataReaderProvider? provider,
-                    out _)
-                    ? provider
-                    : null;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or BadImageFormatException or InvalidOperationException)
-            {
                 return null;
             }
         }

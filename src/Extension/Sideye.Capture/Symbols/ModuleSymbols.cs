@@ -39,6 +39,9 @@ public sealed class ModuleSymbols : IDisposable
 
     public bool HasPdb => _pdb is not null;
 
+    /// <summary>The module's image, for method bodies (local signatures).</summary>
+    internal PEReader Image => _pe;
+
     /// <summary>The module's own metadata (type and method names, signatures).</summary>
     public MetadataReader? Metadata { get; }
 

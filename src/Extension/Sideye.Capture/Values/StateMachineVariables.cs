@@ -26,7 +26,7 @@ public sealed class StateMachineVariables
         StateMachineObject = stateMachineObject;
         State = state;
         Variables = variables;
-        MethodName = KickoffMethodName(stateMachineType.Name ?? "");
+        MethodName = Naming.MethodNames.StateMachineToCSharp(stateMachineType.Name ?? "") ?? stateMachineType.Name ?? "";
     }
 
     public ulong BoxAddress { get; }
@@ -191,30 +191,6 @@ public sealed class StateMachineVariables
             return null;
         int close = fieldName.IndexOf(">5__", StringComparison.Ordinal);
         return close > 1 ? fieldName[1..close] : null;
-    }
-
-    /// <summary><c>Ns.Type+&lt;WaitAsync&gt;d__1</c> → <c>Ns.Type.WaitAsync</c>; a lambda's or local function's inner name as is.</summary>
-    internal static string KickoffMethodName(string stateMachineTypeName)
-    {
-        int plus = stateMachineTypeName.LastIndexOf("+<", StringComparison.Ordinal);
-        if (plus < 0)
-            return stateMachineTypeName;
-        string declaring = stateMachineTypeName[..plus];
-        int start = plus + 1;
-        int depth = 0;
-        for (int i = start; i < stateMachineTypeName.Length; i++)
-        {
-            if (stateMachineTypeName[i] == '<')
-            {
-                depth++;
-            }
-            else if (stateMachineTypeName[i] == '>' && --depth == 0)
-            {
-                return $"{declaring}.{stateMachineTypeName[(start + 1)..i]}";
-            }
-        }
-
-        return stateMachineTypeName;
     }
 
     /// <summary>When ClrMD leaves the <c>StateMachine</c> field's struct type unresolved: the box's last generic argument, by name.</summary>

@@ -4,9 +4,9 @@ using Microsoft.Diagnostics.Runtime;
 namespace Sideye.Capture.Values;
 
 /// <summary>
-/// Target memory as the renderer sees it. Reads go through ClrMD's data reader a whole 4 KiB page at a time and
-/// are cached, so rendering an object costs about one read (one process_vm_readv on a live process) per page
-/// instead of one per field; the cache assumes the target stays paused while the renderer lives. A register-held
+/// Target memory as the renderer sees it: reads go straight to ClrMD's data reader, which is already cached
+/// where that matters (a paused live target is read through <see cref="Target.CachingDataReader"/>, a dump
+/// is mapped). A register-held
 /// value is mapped at <see cref="RegisterBase"/>, an address no process can use, so the walker reads it like memory.
 /// Nothing here throws: a failed read returns false.
 /// </summary>
@@ -15,11 +15,7 @@ internal sealed class TargetMemory
     /// <summary>Non-canonical on x64 and arm64 (bit 63 set, bits 48..62 clear): never a real address.</summary>
     internal const ulong RegisterBase = 0x8000_0000_0000_0000;
 
-    private const int PageSize = 4096;
-    private const int MaxCachedPages = 4096;
-
     private readonly IDataReader _reader;
-    private readonly Dictionary<ulong, byte[]> _pages = new();
     private byte[] _register = [];
 
     public TargetMemory(IDataReader reader)
@@ -47,24 +43,7 @@ internal sealed class TargetMemory
             return TryReadRegister(address - RegisterBase, destination);
         if (address == 0 || unchecked(address + (ulong)destination.Length) < address)
             return false;
-        if (destination.Length > 2 * PageSize)
-            return TryReadDirect(address, destination);
-
-        while (!destination.IsEmpty)
-        {
-            ulong pageStart = address & ~(ulong)(PageSize - 1);
-            byte[] page = GetPage(pageStart);
-            int offset = (int)(address - pageStart);
-            int available = page.Length - offset;
-            if (available <= 0)
-                return false;
-            int n = Math.Min(available, destination.Length);
-            page.AsSpan(offset, n).CopyTo(destination);
-            destination = destination[n..];
-            address = unchecked(address + (ulong)n);
-        }
-
-        return true;
+        return TryReadDirect(address, destination);
     }
 
     public bool TryReadPointer(ulong address, out ulong value)
@@ -123,28 +102,5 @@ internal sealed class TargetMemory
         {
             return false;
         }
-    }
-
-    private byte[] GetPage(ulong pageStart)
-    {
-        if (_pages.TryGetValue(pageStart, out byte[]? page))
-            return page;
-        if (_pages.Count >= MaxCachedPages)
-            _pages.Clear();
-
-        byte[] buffer = new byte[PageSize];
-        int read;
-        try
-        {
-            read = _reader.Read(pageStart, buffer);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            read = 0;
-        }
-
-        page = read == PageSize ? buffer : buffer.AsSpan(0, Math.Max(read, 0)).ToArray();
-        _pages[pageStart] = page;
-        return page;
     }
 }

@@ -94,9 +94,6 @@ internal sealed record LiveBox(ClrObject Box, ulong StateMachineAddress, ulong S
 /// <summary>Where a state machine's fields are: inside a box (struct) or in their own object (class).</summary>
 internal readonly record struct StateMachineView(ClrType Type, ulong Address, bool IsStruct)
 {
-    /// <summary>The object stored in a reference field of the state machine, or null.</summary>
-    public ClrObject ReadObject(ClrInstanceField field) => field.ReadObject(Address, interior: IsStruct);
-
     /// <summary>A struct field (an awaiter) of the state machine.</summary>
     public ClrValueType ReadStruct(ClrInstanceField field) => field.ReadStruct(Address, interior: IsStruct);
 }

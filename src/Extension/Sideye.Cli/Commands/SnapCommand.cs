@@ -36,6 +36,8 @@ internal static class SnapCommand
             if (hasPid == hasDump)
                 result.AddError("give either --pid <PID> (repeatable) or --dump <core>, not both and not neither.");
         });
+        // System.CommandLine cancels this token on Ctrl-C and SIGTERM; the capture's finally blocks then
+        // resume and detach every target.
         command.SetAction(async (parse, cancellationToken) =>
         {
             CapturePlan plan = CapturePlan.Empty;
@@ -57,13 +59,12 @@ internal static class SnapCommand
                 Plan = plan,
                 SpecPath = parse.GetValue(spec)?.FullName,
             };
-            using var cancel = CancelOnSignals(cancellationToken);
             SnapshotOutcome outcome;
             try
             {
                 outcome = parse.GetValue(dump) is FileInfo core
-                    ? await session.SnapDumpAsync(core.FullName, parse.GetValue(outDir)!.FullName, cancel.Token)
-                    : await session.SnapLiveAsync(parse.GetValue(pids)!, parse.GetValue(outDir)!.FullName, cancel.Token);
+                    ? await session.SnapDumpAsync(core.FullName, parse.GetValue(outDir)!.FullName, cancellationToken)
+                    : await session.SnapLiveAsync(parse.GetValue(pids)!, parse.GetValue(outDir)!.FullName, cancellationToken);
             }
             catch (TargetException e)
             {
@@ -87,14 +88,6 @@ internal static class SnapCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>Ctrl-C and SIGTERM cancel the capture; the capture's finally blocks resume the targets.</summary>
-    private static CancellationTokenSource CancelOnSignals(CancellationToken token)
-    {
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(token);
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-        return cts;
     }
 
     private static void PrintSummary(SnapshotOutcome outcome)
