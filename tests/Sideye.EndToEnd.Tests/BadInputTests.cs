@@ -49,7 +49,7 @@ public sealed class BadInputTests
     public void A_garbage_file()
     {
         string path = Path.Combine(_demo.WorkDir, "garbage.core");
-        File.WriteAllBytes(path, Enumerable.Range(0, 100_000).Select(i => (byte)(i * 31)).ToArray());
+        File.WriteAllBytes(path, Enumerable.Range(0, 100_000).Select(i => unchecked((byte)(i * 31))).ToArray());
         RunResult r = Repo.Sideye("snap", "--dump", path, "--out", Out());
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains($"dump {path}: cannot be read as a core dump", r.Stderr);
