@@ -58,7 +58,11 @@ public sealed class LiveCapture
     /// Pauses the process, walks it, and detaches. Must run on one thread from attach to detach: ptrace ties
     /// the tracee to the tracing thread.
     /// </summary>
-    public ProcessCaptureResult Capture(PreparedProcess prepared, CancellationToken cancellationToken = default)
+    /// <param name="stoppedAt">
+    /// When the caller already stopped the process (SIGSTOP, to freeze several processes at one instant), the
+    /// <see cref="Stopwatch.GetTimestamp"/> of that moment: the reported pause starts there.
+    /// </param>
+    public ProcessCaptureResult Capture(PreparedProcess prepared, CancellationToken cancellationToken = default, long? stoppedAt = null)
     {
         LinuxProcess process = prepared.Process;
         var capture = new RuntimeCapture(_symbols, _plan);
@@ -84,9 +88,10 @@ public sealed class LiveCapture
             target.Dispose(); // detach = resume, before any further work
             target = null;
             pause.Stop();
-            _progress($"{process.Describe()}: paused {pause.Elapsed.TotalMilliseconds:0.0} ms (attach {attachMs:0.0}, heap {walk.HeapMs:0.0} for {walk.HeapObjects} objects, threads {walk.ThreadsMs:0.0}, walk {walk.TotalMs:0.0}), {walk.ThreadCount} threads, {walk.AsyncStackCount} async stacks");
+            double pauseMs = stoppedAt is long t ? Stopwatch.GetElapsedTime(t).TotalMilliseconds : pause.Elapsed.TotalMilliseconds;
+            _progress($"{process.Describe()}: paused {pauseMs:0.0} ms (attach {attachMs:0.0}, heap {walk.HeapMs:0.0} for {walk.HeapObjects} objects, threads {walk.ThreadsMs:0.0}, walk {walk.TotalMs:0.0}), {walk.ThreadCount} threads, {walk.AsyncStackCount} async stacks");
             return new ProcessCaptureResult(process.Pid, process.Name, process.CommandLine, version, "live",
-                walk.Stacks, pause.Elapsed.TotalMilliseconds, total.Elapsed.TotalMilliseconds, walk.Warnings);
+                walk.Stacks, pauseMs, total.Elapsed.TotalMilliseconds, walk.Warnings);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Sideye.Capture.Symbols;
 using Sideye.Capture.Target;
 using Sideye.Snapshot;
@@ -42,13 +43,23 @@ public sealed class SnapshotSession : IDisposable
             }
         }
 
-        DateTimeOffset capturedAt = DateTimeOffset.UtcNow;
         var results = new ProcessCaptureResult?[prepared.Count];
+        using var watchdog = ResumeWatchdog.Start(prepared.Select(p => p.Process.Pid));
+        // Several processes talk to each other: freeze them all at one instant (SIGSTOP, microseconds apart)
+        // before the slower ptrace attaches, or the first one stopped lets the others drain their in-flight
+        // work (a server finishes its 10 ms handlers while its client is already frozen).
+        long? stoppedAt = null;
+        if (prepared.Count > 1)
+        {
+            stoppedAt = Stopwatch.GetTimestamp();
+            prepared.ForEach(p => Posix.Stop(p.Process.Pid));
+        }
+        DateTimeOffset capturedAt = DateTimeOffset.UtcNow;
         var threads = prepared.Select((process, i) => new Thread(() =>
         {
             try
             {
-                results[i] = live.Capture(process, cancellationToken);
+                results[i] = live.Capture(process, cancellationToken, stoppedAt);
             }
             catch (TargetException e)
             {
@@ -62,10 +73,14 @@ public sealed class SnapshotSession : IDisposable
                 _progress("error: " + message);
             }
         }) { Name = $"sideye-capture-{process.Process.Pid}", IsBackground = true }).ToList();
-        using (ResumeWatchdog.Start(prepared.Select(p => p.Process.Pid)))
+        try
         {
             threads.ForEach(t => t.Start());
             threads.ForEach(t => t.Join());
+        }
+        finally
+        {
+            prepared.ForEach(p => Posix.Continue(p.Process.Pid)); // also those whose attach failed
         }
 
         return await WriteAsync(results.OfType<ProcessCaptureResult>().ToList(), errors, capturedAt, "live", outDirectory, cancellationToken).ConfigureAwait(false);

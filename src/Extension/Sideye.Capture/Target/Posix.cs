@@ -6,6 +6,7 @@ namespace Sideye.Capture.Target;
 internal static partial class Posix
 {
     private const int SIGCONT = 18;
+    private const int SIGSTOP = 19;
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int kill(int pid, int sig);
@@ -15,4 +16,7 @@ internal static partial class Posix
     /// wrong between attach and detach the process could stay in group-stop. SIGCONT is harmless otherwise.
     /// </summary>
     public static void Continue(int pid) => _ = kill(pid, SIGCONT);
+
+    /// <summary>Stops every thread of a process at once (group-stop); ptrace can still attach to it.</summary>
+    public static void Stop(int pid) => _ = kill(pid, SIGSTOP);
 }
