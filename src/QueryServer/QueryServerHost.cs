@@ -109,5 +109,8 @@ public static class QueryServerHost
     private static void ConfigureJson(JsonSerializerOptions json)
     {
         json.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        // A flame graph nests two JSON levels per frame and the engine keeps up to 4,096 frames per stack;
+        // the default limit (64) failed real 40-frame stacks with a 500.
+        json.MaxDepth = 2 * 4096 + 16;
     }
 }
