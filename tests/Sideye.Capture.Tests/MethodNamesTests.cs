@@ -18,6 +18,7 @@ public sealed class MethodNamesTests
     [InlineData("Program", "<Main>", "Program.Main")]
     [InlineData("Grpc.Shared.Server.UnaryServerMethodInvoker<System.__Canon, System.__Canon>", "Invoke", "Grpc.Shared.Server.UnaryServerMethodInvoker<_, _>.Invoke")]
     [InlineData("System.Collections.Generic.List<Ns.A+B>", "Add", "System.Collections.Generic.List<Ns.A+B>.Add")]
+    [InlineData("System.Runtime.CompilerServices.AsyncTaskMethodBuilder", "Start[[Grpc.X`3+<HandleCallAsyncCore>d__2[[_, System.Private.CoreLib]], Grpc]]", "System.Runtime.CompilerServices.AsyncTaskMethodBuilder.Start")]
     public void ToCSharp(string type, string method, string expected) =>
         Assert.Equal(expected, MethodNames.ToCSharp(type, method));
 

@@ -11,6 +11,10 @@ public static class MethodNames
     /// <summary>The C# name of a method given its declaring type's runtime name and its own name.</summary>
     public static string ToCSharp(string? typeName, string? methodName)
     {
+        // A generic method's instantiation, "Start[[Ns.T+<M>d__2[[...]], Asm]]", is noise in a stack
+        // (a C# stack trace shows Start[TStateMachine]): drop it.
+        if (methodName?.IndexOf("[[", StringComparison.Ordinal) is int generic and > 0)
+            methodName = methodName[..generic];
         var parts = new List<string>();
         string? pendingMethod = null;
         foreach (string segment in SplitNested(typeName ?? "?"))
