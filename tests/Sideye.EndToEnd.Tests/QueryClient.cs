@@ -30,7 +30,8 @@ public sealed class QueryClient
     public async Task<JsonElement> GetJsonAsync(string path)
     {
         string body = await _http.GetStringAsync(path);
-        return JsonDocument.Parse(body).RootElement.Clone();
+        // Flame graphs nest two levels per frame: deeper than the parser's default limit of 64.
+        return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 10_000 }).RootElement.Clone();
     }
 
     public Task<HttpResponseMessage> PostQueryRawAsync(string snapshotId, string sql) =>

@@ -72,8 +72,10 @@ public sealed class SlowRpcFixture : IAsyncLifetime
             RedirectStandardError = true,
             WorkingDirectory = Repo.Root,
         })!;
-        _server.OutputDataReceived += (_, _) => { };
-        _server.ErrorDataReceived += (_, _) => { };
+        // The server's log stays in the work folder (kept with SIDEYE_KEEP_E2E=1) for post-mortems.
+        var serveLog = new StreamWriter(Path.Combine(WorkDir, "serve.log")) { AutoFlush = true };
+        _server.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (serveLog) serveLog.WriteLine(e.Data); };
+        _server.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (serveLog) serveLog.WriteLine(e.Data); };
         _server.BeginOutputReadLine();
         _server.BeginErrorReadLine();
         _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
@@ -101,7 +103,8 @@ public sealed class SlowRpcFixture : IAsyncLifetime
         if (_server is { HasExited: false })
             _server.Kill(entireProcessTree: true);
         Repo.Run(Path.Combine(Repo.Root, "dumps/slow-rpc/stop.sh"), [DemoDir]);
-        try { Directory.Delete(WorkDir, recursive: true); } catch (IOException) { }
+        if (Environment.GetEnvironmentVariable("SIDEYE_KEEP_E2E") != "1")
+            try { Directory.Delete(WorkDir, recursive: true); } catch (IOException) { }
         return Task.CompletedTask;
     }
 
