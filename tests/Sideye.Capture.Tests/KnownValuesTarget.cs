@@ -12,9 +12,9 @@ internal sealed class KnownValuesTarget : IDisposable
     private static readonly SemaphoreSlim BuildLock = new(1, 1);
     private static readonly Dictionary<string, string> Builds = new();
 
-    private readonly Process _process;
+    private readonly DacDebuggeeProcess _process;
 
-    private KnownValuesTarget(Process process, DataTarget dataTarget, ClrRuntime runtime, string configuration)
+    private KnownValuesTarget(DacDebuggeeProcess process, DataTarget dataTarget, ClrRuntime runtime, string configuration)
     {
         _process = process;
         DataTarget = dataTarget;
@@ -34,20 +34,12 @@ internal sealed class KnownValuesTarget : IDisposable
     public static KnownValuesTarget Start(string configuration)
     {
         string dll = Build(configuration);
-        var start = new ProcessStartInfo("dotnet", [dll])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start the known-values target");
+        // Not our child (see DacTestProcesses.Start): a child's ptrace stop can be reaped by .NET's SIGCHLD
+        // handling, which hangs the attach.
+        DacDebuggeeProcess process = DacTestProcesses.Start(dll);
         DataTarget? dataTarget = null;
         try
         {
-            Task<string?> line = process.StandardOutput.ReadLineAsync();
-            if (!line.Wait(TimeSpan.FromSeconds(60)) || line.Result != $"READY {process.Id}")
-                throw new InvalidOperationException($"the known-values target did not get ready: '{(line.IsCompleted ? line.Result : "(timeout)")}'");
-
             dataTarget = DataTarget.AttachToProcess(process.Id, suspend: true);
             ClrInfo clr = dataTarget.ClrVersions.Single();
             // Runtime 10.0.12 reports version 0.0, and the plain CreateRuntime() finds no DAC: name the one beside libcoreclr.
@@ -58,7 +50,7 @@ internal sealed class KnownValuesTarget : IDisposable
         catch
         {
             dataTarget?.Dispose();
-            Kill(process);
+            process.Dispose();
             throw;
         }
     }
@@ -76,22 +68,8 @@ internal sealed class KnownValuesTarget : IDisposable
         }
         finally
         {
-            Kill(_process);
+            _process.Dispose(); // kills it
         }
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(10_000);
-        }
-        catch (InvalidOperationException)
-        {
-        }
-
-        process.Dispose();
     }
 
     private static string Build(string configuration)
