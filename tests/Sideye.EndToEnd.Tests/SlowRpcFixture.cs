@@ -43,6 +43,15 @@ public sealed class SlowRpcFixture : IAsyncLifetime
         RunResult start = Repo.Run(Path.Combine(Repo.Root, "dumps/slow-rpc/start.sh"), [DemoDir, "--hold-ms", "4000", "--wait-slow"]);
         Assert.True(start.ExitCode == 0, "start.sh: " + start);
         ServerPid = int.Parse(File.ReadAllText(Path.Combine(DemoDir, "server.pid")).Trim());
+        // Snapshot the demo in its steady state: once one slow RPC has completed, a full hold cycle has
+        // passed, the processes are warmed up (JIT tiering) and 100 calls keep cycling through the server.
+        string clientLog = Path.Combine(DemoDir, "client.log");
+        var steady = Stopwatch.StartNew();
+        while (!File.ReadLines(clientLog).Any(l => l.StartsWith("SLOW RPC", StringComparison.Ordinal)))
+        {
+            Assert.True(steady.Elapsed < TimeSpan.FromSeconds(60), "no slow RPC completed within 60 s: " + File.ReadAllText(clientLog));
+            await Task.Delay(200);
+        }
         ClientPid = int.Parse(File.ReadAllText(Path.Combine(DemoDir, "client.pid")).Trim());
 
         LiveSnap = Repo.Sideye("snap", "--pid", ServerPid.ToString(), "--pid", ClientPid.ToString(), "--spec", SpecPath, "--out", SnapshotsDir);
