@@ -61,13 +61,13 @@ public sealed class SlowRpcFixture : IAsyncLifetime
         RunResult collect = Repo.DotnetDump(["collect", "-p", ServerPid.ToString(), "--type", "Full", "-o", ServerDump]);
         Assert.True(collect.ExitCode == 0, "dotnet-dump collect: " + collect);
 
-        RunResult dumpSnap = Repo.Sideye("snap", "--dump", ServerDump, "--out", SnapshotsDir);
+        RunResult dumpSnap = Repo.Sideye("snap", "--dump", ServerDump, "--spec", SpecPath, "--out", SnapshotsDir);
         Assert.True(dumpSnap.ExitCode == 0, "dump snap: " + dumpSnap);
         DumpId = Path.GetFileName(dumpSnap.LastLine);
 
         string ext = Repo.Sideye("ext-path").LastLine;
         string extOut = Path.Combine(WorkDir, "ext");
-        RunResult analyze = Repo.DotnetDump(["analyze", ServerDump, "-c", $"sideye snap --out {extOut}", "-c", "exit"],
+        RunResult analyze = Repo.DotnetDump(["analyze", ServerDump, "-c", $"sideye snap --spec {SpecPath} --out {extOut}", "-c", "exit"],
             new Dictionary<string, string> { ["DOTNET_DIAGNOSTIC_EXTENSIONS"] = ext });
         string extSnapshot = Directory.GetDirectories(extOut).Single();
         ExtensionId = Path.GetFileName(extSnapshot);

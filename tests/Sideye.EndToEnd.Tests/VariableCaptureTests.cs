@@ -46,14 +46,44 @@ public sealed class VariableCaptureTests
     }
 
     [Fact]
-    public async Task A_variable_the_engine_cannot_read_yet_is_null_with_a_reason()
+    public async Task The_blocked_handler_waits_for_the_client_the_background_processor_holds()
     {
-        // ProcessClient runs on a thread: its locals need the DAC frame reader, which this build does not
-        // wire in yet. The value must be NULL with a reason, never an error or a guess.
+        // ProcessClient runs on a thread: its argument comes through the DAC frame reader, GetInfo's from
+        // its state machine. Both must name the same ClientState object and the same client.
         var rows = await _demo.Api.QueryAsync(_demo.LiveId,
-            "SELECT value, unavailable FROM captured_values WHERE \"function\" = 'SlowRpc.Server.BackgroundProcessor.ProcessClient'");
+            "SELECT g.request->'ClientId', g.cs->'ClientId', p.cs->'ClientId', p.cs->'Mu.Processing', g.cs_addr, p.cs_addr " +
+            "FROM InfoService_GetInfo g JOIN BackgroundProcessor_ProcessClient p ON g.cs_addr = p.cs_addr WHERE g.processing");
         List<JsonElement> row = Assert.Single(rows);
-        Assert.Equal(JsonValueKind.Null, row[0].ValueKind);
-        Assert.False(string.IsNullOrEmpty(row[1].GetString()));
+        string requestClient = row[0].GetString()!;
+        Assert.Equal(requestClient, row[1].GetString());
+        Assert.Equal(requestClient, row[2].GetString());
+        Assert.Equal("true", row[3].GetString());
+        Assert.Equal(row[4].GetString(), row[5].GetString());
+        Assert.InRange(int.Parse(requestClient, System.Globalization.CultureInfo.InvariantCulture), 0, 99);
+    }
+
+    [Fact]
+    public async Task The_spec_link_leads_from_the_blocked_handler_to_the_processing_frame()
+    {
+        long stackId = await _demo.Api.ScalarAsync(_demo.LiveId, "SELECT stack_id FROM InfoService_GetInfo WHERE processing");
+        long processorStack = await _demo.Api.ScalarAsync(_demo.LiveId, "SELECT stack_id FROM BackgroundProcessor_ProcessClient");
+        JsonElement links = await _demo.Api.GetJsonAsync($"/api/snapshots/{_demo.LiveId}/links?table=InfoService_GetInfo&stack_id={stackId}");
+        JsonElement link = Assert.Single(links.GetProperty("links").EnumerateArray());
+        Assert.Equal("BackgroundProcessor_ProcessClient", link.GetProperty("table").GetString());
+        JsonElement linked = Assert.Single(link.GetProperty("rows").GetProperty("rows").EnumerateArray());
+        Assert.Equal(processorStack, linked[0].GetInt64());
+    }
+
+    [Fact]
+    public async Task The_dump_and_the_dotnet_dump_extension_capture_the_same_thread_frame_variables()
+    {
+        // Same dump, two front-ends (our CLI's ClrMD and dotnet-dump's host): the thread frame's argument
+        // read through the DAC must be the same object with the same contents.
+        const string sql = "SELECT cs->'ClientId', cs_addr, cs->'NumCalls' FROM BackgroundProcessor_ProcessClient";
+        List<JsonElement> fromCli = Assert.Single(await _demo.Api.QueryAsync(_demo.DumpId, sql));
+        List<JsonElement> fromExtension = Assert.Single(await _demo.Api.QueryAsync(_demo.ExtensionId, sql));
+        Assert.InRange(int.Parse(fromCli[0].GetString()!, System.Globalization.CultureInfo.InvariantCulture), 0, 99);
+        Assert.StartsWith("\"0x", fromCli[1].GetString()!);
+        Assert.Equal(fromCli.Select(c => c.ToString()), fromExtension.Select(c => c.ToString()));
     }
 }

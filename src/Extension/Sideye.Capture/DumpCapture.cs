@@ -20,17 +20,17 @@ public sealed class DumpCapture
     {
         var sw = Stopwatch.StartNew();
         using OpenedTarget target = TargetOpener.OpenDump(dumpPath);
-        return CaptureRuntime(target.Runtime, target.DataTarget.DataReader.ProcessId, target.RuntimeVersion, dumpPath, sw, cancellationToken);
+        return CaptureRuntime(target.Runtime, target.DataTarget.DataReader.ProcessId, target.RuntimeVersion, dumpPath, sw, target.DacPath, cancellationToken);
     }
 
     /// <summary>Captures a runtime someone else opened (the dotnet-dump extension passes the host's).</summary>
-    public ProcessCaptureResult CaptureRuntime(Microsoft.Diagnostics.Runtime.ClrRuntime runtime, int pid, string? runtimeVersion, string dumpPath, Stopwatch? sw = null, CancellationToken cancellationToken = default)
+    public ProcessCaptureResult CaptureRuntime(Microsoft.Diagnostics.Runtime.ClrRuntime runtime, int pid, string? runtimeVersion, string dumpPath, Stopwatch? sw = null, string? dacPath = null, CancellationToken cancellationToken = default)
     {
         sw ??= Stopwatch.StartNew();
         var capture = new RuntimeCapture(_symbols, _plan);
         if (!HasReadableHeap(runtime))
             throw new TargetException($"dump {dumpPath}", "has no GC heap (a mini dump?). Sideye needs the heap for async stacks and variables: collect with `dotnet-dump collect --type Full` (or `--type Heap`).");
-        RuntimeWalk walk = capture.Walk(runtime, new Walk.TypeLayoutCache(), cancellationToken: cancellationToken);
+        RuntimeWalk walk = capture.Walk(runtime, new Walk.TypeLayoutCache(), dacPath: dacPath, cancellationToken: cancellationToken);
         string? cmdline = RuntimeCapture.ReadCommandLine(runtime);
         string name = cmdline is null ? "?" : ProcessNameFrom(cmdline);
         return new ProcessCaptureResult(pid, name, cmdline, runtimeVersion, $"dump:{(File.Exists(dumpPath) ? Path.GetFullPath(dumpPath) : dumpPath)}",

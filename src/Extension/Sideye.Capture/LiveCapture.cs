@@ -78,7 +78,7 @@ public sealed class LiveCapture
             RuntimeWalk walk;
             try
             {
-                walk = capture.Walk(target.Runtime, prepared.Types, cancellationToken: deadline.Token);
+                walk = capture.Walk(target.Runtime, prepared.Types, dacPath: target.DacPath, cancellationToken: deadline.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

@@ -34,7 +34,8 @@ public sealed class RuntimeCapture
     }
 
     /// <summary>Walks the runtime. <paramref name="maxHeapObjects"/> bounds the heap pass (warm-up uses a small one).</summary>
-    public RuntimeWalk Walk(ClrRuntime runtime, TypeLayoutCache cache, long maxHeapObjects = long.MaxValue, bool walkThreads = true, CancellationToken cancellationToken = default)
+    /// <param name="dacPath">The DAC the target was opened with (thread frames' locals are read through a second instance of it); null to look beside the runtime.</param>
+    public RuntimeWalk Walk(ClrRuntime runtime, TypeLayoutCache cache, long maxHeapObjects = long.MaxValue, bool walkThreads = true, string? dacPath = null, CancellationToken cancellationToken = default)
     {
         var warnings = new List<string>();
         var symbolizer = new FrameSymbolizer(_symbols, cache);
@@ -56,9 +57,13 @@ public sealed class RuntimeCapture
         IReadOnlyList<CapturedStack> threads = walkThreads ? new ThreadStackWalker(symbolizer).Walk(runtime, scan.ThreadNames) : [];
         double threadsMs = sw.Elapsed.TotalMilliseconds - heapMs;
         IReadOnlyList<CapturedStack> chains = new AsyncStackWalker(symbolizer, heap, cache).Walk(scan.Boxes);
-        var variables = new FrameVariableCapture(runtime, _plan);
-        threads = variables.Capture(threads);
-        chains = variables.Capture(chains);
+        using (var variables = new FrameVariableCapture(runtime, _plan, _symbols, dacPath))
+        {
+            threads = variables.Capture(threads);
+            chains = variables.Capture(chains);
+            if (variables.ThreadFrameError is { } dacError)
+                warnings.Add(dacError);
+        }
         IReadOnlyList<CapturedStack> stacks = StackStitcher.Stitch(threads, chains, out int stitched);
         return new RuntimeWalk(stacks, threads.Count, chains.Count - stitched, scan.ObjectsVisited, heapMs, threadsMs, sw.Elapsed.TotalMilliseconds, warnings);
     }

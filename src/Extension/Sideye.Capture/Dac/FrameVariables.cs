@@ -13,6 +13,7 @@ internal sealed class FrameVariables
     private readonly DacFrameReader _dac;
     private readonly PdbLocals _symbols;
     private readonly ConcurrentDictionary<ClrModule, IReadOnlyDictionary<int, ulong>> _typeMaps = new();
+    private readonly Dictionary<uint, (Dictionary<ulong, DacFrame> Frames, ulong? ActiveIp)> _threads = new();
 
     public FrameVariables(DacFrameReader dac, PdbLocals symbols)
     {
@@ -31,11 +32,8 @@ internal sealed class FrameVariables
         ArgumentNullException.ThrowIfNull(thread);
         ArgumentNullException.ThrowIfNull(frames);
 
-        var bySp = new Dictionary<ulong, DacFrame>();
-        foreach (DacFrame frame in _dac.WalkThread(thread.OSThreadId))
-            bySp.TryAdd(frame.StackPointer, frame);
-
-        ulong? activeIp = ActiveInstructionPointer(thread);
+        Dictionary<ulong, DacFrame> bySp = WalkThread(thread.OSThreadId);
+        ulong? activeIp = ActiveInstructionPointer(thread.Runtime.DataTarget.DataReader, thread.OSThreadId);
         var result = new List<FrameVariableList>(frames.Count);
         for (int i = 0; i < frames.Count; i++)
         {
@@ -61,6 +59,38 @@ internal sealed class FrameVariables
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The variables of one managed frame of thread <paramref name="osThreadId"/>, found by its stack pointer
+    /// (the capture engine keeps only the frames a spec asks for). The thread's DAC walk is done once per
+    /// instance: use one instance per paused target.
+    /// </summary>
+    public FrameVariableList ReadFrame(uint osThreadId, ClrMethod method, ulong stackPointer, ulong instructionPointer)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        if (!_threads.TryGetValue(osThreadId, out (Dictionary<ulong, DacFrame> Frames, ulong? ActiveIp) thread))
+        {
+            thread = (WalkThread(osThreadId), ActiveInstructionPointer(method.Type.Module.AppDomain.Runtime.DataTarget.DataReader, osThreadId));
+            _threads[osThreadId] = thread;
+        }
+
+        if (!thread.Frames.TryGetValue(stackPointer, out DacFrame? dacFrame))
+            return new FrameVariableList(stackPointer, -1, [], "the DAC's stack walk has no frame at this stack pointer");
+
+        bool active = instructionPointer == thread.ActiveIp;
+        int ilOffset = active || instructionPointer == 0
+            ? ILOffsetAt(method, instructionPointer)
+            : ILOffsetAt(method, instructionPointer - 1);
+        return Combine(method, dacFrame, ilOffset);
+    }
+
+    private Dictionary<ulong, DacFrame> WalkThread(uint osThreadId)
+    {
+        var bySp = new Dictionary<ulong, DacFrame>();
+        foreach (DacFrame frame in _dac.WalkThread(osThreadId))
+            bySp.TryAdd(frame.StackPointer, frame);
+        return bySp;
     }
 
     /// <summary>The IL offset whose native code contains <paramref name="ip"/>, or -1 (prolog, epilog, unmapped, unknown).</summary>
@@ -127,7 +157,7 @@ internal sealed class FrameVariables
     private NamedVariable ToNamed(ClrModule module, string name, bool isArgument, string? typeName, SignatureType? type, DacVariable value)
     {
         if (value.Unavailable is not null)
-            return new NamedVariable(name, isArgument, typeName, null, null, value.Unavailable);
+            return new NamedVariable(name, isArgument, typeName, null, null, value.Unavailable) { Kind = value.Kind };
 
         ulong? address = value.Location is { Kind: DacLocationKind.Memory } location ? location.Address : null;
         byte[]? bytes = value.Bytes;
@@ -135,10 +165,11 @@ internal sealed class FrameVariables
 
         // The JIT describes a struct or enum on the stack by one pointer-sized slot: read exactly its size there.
         // Without the size, those bytes may be a prefix or overrun: leave only the address to read it at.
+        ClrType? structClrType = isStruct && type is { IsValueType: true, TypeToken: not 0 } structType ? StructType(module, structType.TypeToken) : null;
         if (address is { } structAddress && isStruct)
         {
             bytes = null;
-            if (type is { IsValueType: true, TypeToken: not 0 } structType && StructSize(module, structType.TypeToken) is { } size)
+            if (structClrType is not null && StructSize(structClrType) is { } size)
             {
                 byte[] whole = new byte[size];
                 if (module.AppDomain.Runtime.DataTarget.DataReader.Read(structAddress, whole) == whole.Length)
@@ -146,11 +177,20 @@ internal sealed class FrameVariables
             }
         }
 
-        return new NamedVariable(name, isArgument, typeName, address, bytes, null);
+        return new NamedVariable(name, isArgument, typeName, address, bytes, null) { Kind = value.Kind, StructType = structClrType };
     }
 
-    /// <summary>The size of a struct's fields (without a boxed object's header), or null if the type is not loaded.</summary>
-    private int? StructSize(ClrModule module, int typeToken)
+    private static int? StructSize(ClrType type)
+    {
+        int size = 0;
+        foreach (ClrInstanceField field in type.Fields)
+            size = Math.Max(size, field.Offset + field.Size);
+
+        return size > 0 ? size : null;
+    }
+
+    /// <summary>The loaded struct type a signature's token names, or null (a generic instantiation, a type not loaded).</summary>
+    private ClrType? StructType(ClrModule module, int typeToken)
     {
         IReadOnlyDictionary<int, ulong> map = _typeMaps.GetOrAdd(module, static m =>
         {
@@ -162,27 +202,19 @@ internal sealed class FrameVariables
             return tokens;
         });
 
-        if (!map.TryGetValue(typeToken, out ulong methodTable) || methodTable == 0 ||
-            module.AppDomain.Runtime.GetTypeByMethodTable(methodTable) is not { IsValueType: true } type)
-        {
-            return null;
-        }
-
-        int size = 0;
-        foreach (ClrInstanceField field in type.Fields)
-            size = Math.Max(size, field.Offset + field.Size);
-
-        return size > 0 ? size : null;
+        return map.TryGetValue(typeToken, out ulong methodTable) && methodTable != 0 &&
+               module.AppDomain.Runtime.GetTypeByMethodTable(methodTable) is { IsValueType: true } type
+            ? type
+            : null;
     }
 
-    private static ulong? ActiveInstructionPointer(ClrThread thread)
+    private static ulong? ActiveInstructionPointer(IDataReader reader, uint osThreadId)
     {
-        IDataReader reader = thread.Runtime.DataTarget.DataReader;
         if (ContextLayout.For(reader.Architecture) is not { } layout)
             return null;
 
         byte[] context = new byte[layout.MinimumSize];
-        return reader.GetThreadContext(thread.OSThreadId, layout.Flags, context) ? layout.InstructionPointer(context) : null;
+        return reader.GetThreadContext(osThreadId, layout.Flags, context) ? layout.InstructionPointer(context) : null;
     }
 
     private static string? At(IReadOnlyList<string?>? list, int index) =>
@@ -205,4 +237,11 @@ internal sealed record FrameVariableList(ulong StackPointer, int ILOffset, IRead
 /// memory whose size could not be determined (a generic instantiation, a type not loaded) has its
 /// <see cref="Address"/> and no <see cref="Bytes"/>: read it there with its ClrMD type.
 /// </summary>
-internal sealed record NamedVariable(string Name, bool IsArgument, string? TypeName, ulong? Address, byte[]? Bytes, string? Unavailable);
+internal sealed record NamedVariable(string Name, bool IsArgument, string? TypeName, ulong? Address, byte[]? Bytes, string? Unavailable)
+{
+    /// <summary>What the DAC says the value is (a reference, a primitive, a struct, ...).</summary>
+    public DacValueKind Kind { get; init; }
+
+    /// <summary>The loaded type of a struct variable, resolved from its signature's token; null otherwise.</summary>
+    public ClrType? StructType { get; init; }
+}

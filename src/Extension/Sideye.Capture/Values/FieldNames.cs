@@ -4,7 +4,11 @@ using Microsoft.Diagnostics.Runtime;
 
 namespace Sideye.Capture.Values;
 
-/// <summary>Field names as users write them: auto-property backing fields and captured primary-constructor parameters under their own names.</summary>
+/// <summary>
+/// Field names as users write them: auto-property backing fields and captured primary-constructor parameters
+/// under their own names, and protobuf-style fields (<c>clientId_</c> behind a generated <c>ClientId</c>
+/// property) under their property's name, so <c>request->'ClientId'</c> reads as the code does.
+/// </summary>
 internal static class FieldNames
 {
     private const string BackingFieldSuffix = ">k__BackingField";
@@ -31,9 +35,16 @@ internal static class FieldNames
         {
             var result = new List<(string, ClrInstanceField)>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
+            HashSet<string>? getters = null;
             foreach (ClrInstanceField field in t.Fields)
             {
                 string display = Display(field.Name ?? "field@" + field.Offset.ToString(CultureInfo.InvariantCulture));
+                if (PropertyNameOf(display) is { } property)
+                {
+                    getters ??= Getters(t);
+                    if (getters.Contains(property))
+                        display = property;
+                }
                 if (!seen.Add(display))
                 {
                     display = $"{display}@{field.ContainingType?.Name ?? field.Offset.ToString(CultureInfo.InvariantCulture)}";
@@ -45,6 +56,48 @@ internal static class FieldNames
 
             return result;
         });
+
+    /// <summary><c>clientId_</c> → <c>ClientId</c>: the property name protobuf's C# generator gives a field; null for other names.</summary>
+    internal static string? PropertyNameOf(string field) =>
+        field.Length > 1 && field[^1] == '_' && char.IsLower(field[0]) && field.IndexOf('<') < 0
+            ? char.ToUpperInvariant(field[0]) + field[1..^1]
+            : null;
+
+    /// <summary>
+    /// The names of the properties with getters declared by <paramref name="type"/> and its bases. The runtime
+    /// does not list every method of a type, so a protobuf message (which has a property for every <c>x_</c>
+    /// field by construction) answers for all of them.
+    /// </summary>
+    private static HashSet<string> Getters(ClrType type)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            if (type.EnumerateInterfaces().Any(i => i.Name == "Google.Protobuf.IMessage"))
+            {
+                foreach (ClrInstanceField field in type.Fields)
+                {
+                    if (field.Name is { } name && PropertyNameOf(name) is { } property)
+                        names.Add(property);
+                }
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Interfaces unreadable: fall back to the getters the runtime lists.
+        }
+
+        for (ClrType? t = type; t is not null; t = t.BaseType)
+        {
+            foreach (ClrMethod method in t.Methods)
+            {
+                if (method.Name is { Length: > 4 } name && name.StartsWith("get_", StringComparison.Ordinal))
+                    names.Add(name[4..]);
+            }
+        }
+
+        return names;
+    }
 
     /// <summary>Finds the field a user means by <paramref name="name"/>: its display name, else its metadata name.</summary>
     public static ClrInstanceField? Find(ClrType type, string name)

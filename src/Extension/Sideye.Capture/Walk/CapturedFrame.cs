@@ -12,4 +12,5 @@ public sealed record CapturedFrame(
     ulong? InstructionPointer = null,
     ulong? ObjectAddress = null,
     int? MethodToken = null,
-    IReadOnlyList<CapturedVariable>? Variables = null);
+    IReadOnlyList<CapturedVariable>? Variables = null,
+    ulong? StackPointer = null);

@@ -1,4 +1,6 @@
 using Microsoft.Diagnostics.Runtime;
+using Sideye.Capture.Dac;
+using Sideye.Capture.Symbols;
 using Sideye.Capture.Values;
 using Sideye.Snapshot;
 using Sideye.SpecCompiler;
@@ -8,20 +10,40 @@ namespace Sideye.Capture.Walk;
 /// <summary>
 /// Executes a spec's capture plan on the frames of one walk: for every frame of a spec'd function, each
 /// planned column becomes a <see cref="CapturedVariable"/>. Async frames read their state machine on the
-/// heap (parameters and hoisted locals by the names the user wrote). A variable with no value here is
-/// NULL with a reason, never an error and never a guess.
+/// heap (parameters and hoisted locals by the names the user wrote). Frames running on a thread read
+/// their arguments and locals through a DAC instance of our own (<see cref="DacFrameReader"/>), named
+/// by the PDB; it is created only when a thread runs a spec'd function. A variable with no value here
+/// is NULL with a reason, never an error and never a guess.
 /// </summary>
-internal sealed class FrameVariableCapture
+internal sealed class FrameVariableCapture : IDisposable
 {
     private readonly ClrRuntime _runtime;
     private readonly Dictionary<string, FunctionCapture> _functions;
     private readonly ValueRenderer _renderer;
+    private readonly SymbolCache _symbols;
+    private readonly string? _dacPath;
+    private FrameVariables? _threadFrames;
+    private DacFrameReader? _dac;
+    private PdbLocals? _pdbLocals;
+    private string? _dacError;
 
-    public FrameVariableCapture(ClrRuntime runtime, CapturePlan plan)
+    /// <param name="dacPath">The DAC the target was opened with; null to look for it beside the runtime.</param>
+    public FrameVariableCapture(ClrRuntime runtime, CapturePlan plan, SymbolCache symbols, string? dacPath)
     {
         _runtime = runtime;
         _functions = plan.Functions.ToDictionary(f => f.Function, StringComparer.Ordinal);
         _renderer = new ValueRenderer(runtime, plan.Limits);
+        _symbols = symbols;
+        _dacPath = dacPath;
+    }
+
+    /// <summary>Why thread frames could not be read (the DAC did not load), for the snapshot's warnings; null if they could.</summary>
+    public string? ThreadFrameError => _dacError;
+
+    public void Dispose()
+    {
+        _dac?.Dispose();
+        _pdbLocals?.Dispose();
     }
 
     public bool IsEmpty => _functions.Count == 0;
@@ -41,17 +63,126 @@ internal sealed class FrameVariableCapture
                 if (!_functions.TryGetValue(frame.Method, out FunctionCapture? function))
                     continue;
                 frames ??= stack.Frames.ToList();
-                frames[i] = frame with { Variables = CaptureFrame(frame, function) };
+                frames[i] = frame with { Variables = CaptureFrame(stack, frame, function) };
             }
             result.Add(frames is null ? stack : stack with { Frames = frames });
         }
         return result;
     }
 
-    private IReadOnlyList<CapturedVariable> CaptureFrame(CapturedFrame frame, FunctionCapture function)
+    private IReadOnlyList<CapturedVariable> CaptureFrame(CapturedStack stack, CapturedFrame frame, FunctionCapture function)
     {
-        if (frame.Kind != FrameKinds.Async || frame.ObjectAddress is not ulong box)
-            return Unavailable(function, "locals of a frame running on a thread are not captured by this build yet (async frames are)");
+        if (frame.Kind == FrameKinds.Async && frame.ObjectAddress is ulong box)
+            return CaptureAsyncFrame(box, function);
+        if (frame.Kind == FrameKinds.Managed && stack.OsThreadId is uint tid && frame.StackPointer is ulong sp && frame.InstructionPointer is ulong ip)
+            return CaptureThreadFrame(tid, sp, ip, function);
+        return Unavailable(function, "the frame has no state machine and no thread to read it from");
+    }
+
+    private IReadOnlyList<CapturedVariable> CaptureThreadFrame(uint osThreadId, ulong sp, ulong ip, FunctionCapture function)
+    {
+        FrameVariables? reader = ThreadFrames();
+        if (reader is null)
+            return Unavailable(function, _dacError ?? "the DAC could not be loaded");
+        ClrMethod? method = _runtime.GetMethodByInstructionPointer(ip);
+        if (method is null)
+            return Unavailable(function, "the runtime has no method at this frame's instruction pointer");
+
+        FrameVariableList list;
+        try
+        {
+            list = reader.ReadFrame(osThreadId, method, sp, ip);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return Unavailable(function, $"the DAC could not read this frame: {e.Message}");
+        }
+
+        var values = new List<CapturedVariable>(function.Variables.Count);
+        foreach (VariableCapture v in function.Variables)
+        {
+            NamedVariable? root = list.Variables.FirstOrDefault(x => x.Name == v.RootVariable);
+            if (root is null)
+            {
+                string where = list.ILOffset >= 0 ? $"at IL offset 0x{list.ILOffset:x}" : "at this instruction";
+                string names = list.Variables.Count == 0 ? "none" : string.Join(", ", list.Variables.Select(x => x.Name));
+                string reason = list.Unavailable is { } why
+                    ? $"'{v.RootVariable}' could not be read: {why}"
+                    : $"'{v.RootVariable}' is not in scope {where} (in scope: {names})";
+                values.Add(new CapturedVariable(function.Function, v.Column, null, null, null, reason));
+                continue;
+            }
+            if (root.Unavailable is { } unavailable)
+            {
+                values.Add(new CapturedVariable(function.Function, v.Column, null, null, root.TypeName, unavailable));
+                continue;
+            }
+            if (!TryLocate(root, out ValueLocation? location, out string? error))
+            {
+                values.Add(new CapturedVariable(function.Function, v.Column, null, null, root.TypeName, error));
+                continue;
+            }
+            values.Add(Render(function, v, location));
+        }
+        return values;
+    }
+
+    /// <summary>Where a DAC variable's value is: its home on the stack, or its bytes when it lives in a register.</summary>
+    private bool TryLocate(NamedVariable variable, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ValueLocation? location, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+    {
+        location = null;
+        error = null;
+        bool isReference = (variable.Kind & (DacValueKind.Reference | DacValueKind.String | DacValueKind.Array)) != 0 &&
+                           (variable.Kind & (DacValueKind.ValueType | DacValueKind.Enum)) == 0;
+        // A reference's object knows its own type; a struct or primitive needs its declared type.
+        ClrType? type = variable.StructType ?? (isReference ? null : variable.TypeName is { } name ? _renderer.FindType(name) : null);
+        ClrElementType element = isReference ? ClrElementType.Object : ClrElementType.Unknown;
+        if (type is null && !isReference)
+        {
+            error = $"type '{variable.TypeName ?? "?"}' of '{variable.Name}' is not loaded in the target (or is a generic instantiation this build cannot lay out)";
+            return false;
+        }
+        if (variable.Address is ulong address)
+            location = ValueLocation.InMemory(type, address, element);
+        else if (variable.Bytes is { } bytes)
+            location = ValueLocation.InRegister(type, bytes, element);
+        else
+            error = "no live location (optimized away)";
+        return location is not null;
+    }
+
+    private FrameVariables? ThreadFrames()
+    {
+        if (_threadFrames is not null || _dacError is not null)
+            return _threadFrames;
+        string? dacPath = _dacPath ?? DacBesideRuntime(_runtime);
+        if (dacPath is null)
+        {
+            _dacError = $"locals of frames on threads need the DAC (libmscordaccore.so), which was not found next to {_runtime.ClrInfo.ModuleInfo.FileName}";
+            return null;
+        }
+        try
+        {
+            _dac = DacFrameReader.Create(_runtime.DataTarget, dacPath);
+            _pdbLocals = new PdbLocals(_symbols);
+            _threadFrames = new FrameVariables(_dac, _pdbLocals);
+        }
+        catch (DacLoadException e)
+        {
+            _dacError = $"locals of frames on threads are unavailable: {e.Message}";
+        }
+        return _threadFrames;
+    }
+
+    private static string? DacBesideRuntime(ClrRuntime runtime)
+    {
+        string? dir = Path.GetDirectoryName(runtime.ClrInfo.ModuleInfo.FileName);
+        string? path = dir is null ? null : Path.Combine(dir, "libmscordaccore.so");
+        return path is not null && File.Exists(path) ? path : null;
+    }
+
+    private IReadOnlyList<CapturedVariable> CaptureAsyncFrame(ulong box, FunctionCapture function)
+    {
         if (!StateMachineVariables.TryRead(_runtime, box, out StateMachineVariables? sm, out string? error) || sm is null)
             return Unavailable(function, $"the state machine could not be read: {error}");
 
@@ -66,22 +197,24 @@ internal sealed class FrameVariableCapture
                     $"'{v.RootVariable}' is not in this frame's state machine (the compiler hoists only variables used after an await; hoisted here: {names})"));
                 continue;
             }
-            ValueLocation location = root.Location;
-            if (v.FieldPath.Count > 0)
-            {
-                if (!_renderer.TryResolvePath(v.RootVariable, location, v.FieldPath, out ValueLocation? resolved, out string? pathError))
-                {
-                    values.Add(new CapturedVariable(function.Function, v.Column, null, null, null, pathError));
-                    continue;
-                }
-                location = resolved;
-            }
-            RenderedValue rendered = _renderer.RenderLocation(location);
-            values.Add(rendered.IsAvailable
-                ? new CapturedVariable(function.Function, v.Column, rendered.Json, rendered.RawJson, rendered.TypeName, null)
-                : new CapturedVariable(function.Function, v.Column, null, null, rendered.TypeName, rendered.Unavailable));
+            values.Add(Render(function, v, root.Location));
         }
         return values;
+    }
+
+    /// <summary>Follows the column's field path from its root variable and renders the value there.</summary>
+    private CapturedVariable Render(FunctionCapture function, VariableCapture v, ValueLocation location)
+    {
+        if (v.FieldPath.Count > 0)
+        {
+            if (!_renderer.TryResolvePath(v.RootVariable, location, v.FieldPath, out ValueLocation? resolved, out string? pathError))
+                return new CapturedVariable(function.Function, v.Column, null, null, null, pathError);
+            location = resolved;
+        }
+        RenderedValue rendered = _renderer.RenderLocation(location);
+        return rendered.IsAvailable
+            ? new CapturedVariable(function.Function, v.Column, rendered.Json, rendered.RawJson, rendered.TypeName, null)
+            : new CapturedVariable(function.Function, v.Column, null, null, rendered.TypeName, rendered.Unavailable);
     }
 
     private static IReadOnlyList<CapturedVariable> Unavailable(FunctionCapture function, string reason) =>

@@ -50,6 +50,10 @@ internal static class StackStitcher
             used.Add(match);
             CapturedStack thread = result[match];
             var frames2 = thread.Frames.Take(matchDepth + 1).Concat(chain.Frames.Skip(1)).ToList();
+            // The running method's variables live in its state machine (the box the chain found), not in
+            // MoveNext's locals: the chain's leaf read them by the names the user wrote.
+            if (chain.Frames[0].Variables is { } hoisted)
+                frames2[matchDepth] = frames2[matchDepth] with { Variables = hoisted, ObjectAddress = chain.Frames[0].ObjectAddress };
             result[match] = thread with { Frames = frames2, TaskAddress = chain.TaskAddress };
             stitched++;
         }

@@ -24,7 +24,7 @@ internal sealed class ThreadStackWalker
             {
                 bool isLeaf = frames.Count == 0;
                 if (frame.Kind == ClrStackFrameKind.ManagedMethod && frame.Method is ClrMethod method)
-                    frames.Add(_symbolizer.ManagedFrame(method, frame.InstructionPointer, isLeaf));
+                    frames.Add(_symbolizer.ManagedFrame(method, frame.InstructionPointer, isLeaf) with { StackPointer = frame.StackPointer });
                 else
                     AddMarker(frames, frame);
             }
