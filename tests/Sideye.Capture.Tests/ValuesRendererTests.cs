@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Diagnostics.Runtime;
 using Sideye.Capture.Values;
 using Sideye.SpecCompiler;
+using Sideye.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Sideye.Capture.Tests;
@@ -13,33 +14,11 @@ namespace Sideye.Capture.Tests;
 /// </summary>
 public abstract class ValuesRendererTests
 {
-    private const string GuidText = "6f9619ff-8b86-d011-b42d-00c04fc964ff";
-    private const string Cycle = """{"Name":"a","Next":{"Name":"b","Next":"…(cycle KnownValues.Node)"}}""";
-
-    private static readonly string LongText = "\"" + new string('x', 512) + "…(5000 chars, cut)\"";
-    private static readonly string Many = "[" + string.Join(",", Enumerable.Range(0, 64)) + ",\"…(1000 items)\"]";
-
-    /// <summary>The hoisted locals of AsyncHolder.WaitAsync (and Holder.Hold's locals), in source order, rendered.</summary>
-    private static readonly (string Name, string Json)[] Locals =
-    [
-        ("answer", "42"),
-        ("big", "1234567890123"),
-        ("flag", "true"),
-        ("ratio", "0.25"),
-        ("greeting", "\"hello\""),
-        ("p", """{"X":3,"Y":4}"""),
-        ("cycle", Cycle),
-        ("longText", LongText),
-        ("many", Many),
-        ("color", "\"Green\""),
-        ("price", "12.34"),
-        ("when", "\"2024-01-02T03:04:05Z\""),
-        ("id", $"\"{GuidText}\""),
-        ("span", "\"00:01:30\""),
-        ("dict", """{"a":1,"b":2}"""),
-        ("arr", "[1,2,3]"),
-        ("nothing", "null"),
-    ];
+    private const string GuidText = KnownValuesTruth.GuidText;
+    private const string Cycle = KnownValuesTruth.Cycle;
+    private static readonly string LongText = KnownValuesTruth.LongText;
+    private static readonly string Many = KnownValuesTruth.Many;
+    private static readonly (string Name, string Json)[] Locals = KnownValuesTruth.Locals;
 
     private readonly ValuesTargetFixture _target;
     private readonly ITestOutputHelper _output;

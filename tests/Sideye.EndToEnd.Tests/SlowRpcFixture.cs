@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Sideye.EndToEnd.Tests;
 
@@ -26,8 +24,7 @@ public sealed class SlowRpcFixture : IAsyncLifetime
     /// <summary>The walkthrough's spec, copied because the query server versions the spec file it serves.</summary>
     public string SpecPath => Path.Combine(WorkDir, "sideye.yaml");
 
-    private Process? _server;
-    private HttpClient? _http;
+    private QueryServerProcess? _server;
 
     public async Task InitializeAsync()
     {
@@ -73,44 +70,13 @@ public sealed class SlowRpcFixture : IAsyncLifetime
         ExtensionId = Path.GetFileName(extSnapshot);
         CopyDirectory(extSnapshot, Path.Combine(SnapshotsDir, ExtensionId));
 
-        int port = FreePort();
-        _server = Process.Start(new ProcessStartInfo(Repo.Launcher)
-        {
-            ArgumentList = { "serve", "--snapshots", SnapshotsDir, "--spec", SpecPath, "--urls", $"http://127.0.0.1:{port}" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Repo.Root,
-        })!;
-        // The server's log stays in the work folder (kept with SIDEYE_KEEP_E2E=1) for post-mortems.
-        var serveLog = new StreamWriter(Path.Combine(WorkDir, "serve.log")) { AutoFlush = true };
-        _server.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (serveLog) serveLog.WriteLine(e.Data); };
-        _server.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (serveLog) serveLog.WriteLine(e.Data); };
-        _server.BeginOutputReadLine();
-        _server.BeginErrorReadLine();
-        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
-        Api = new QueryClient(_http);
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                var list = await Api.GetJsonAsync("/api/snapshots");
-                if (list.GetArrayLength() >= 3)
-                    break;
-            }
-            catch (HttpRequestException) when (deadline.Elapsed < TimeSpan.FromSeconds(120))
-            {
-            }
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(120), "the query server did not list 3 snapshots in time");
-            await Task.Delay(300);
-        }
+        _server = await QueryServerProcess.StartAsync(SnapshotsDir, SpecPath, Path.Combine(WorkDir, "serve.log"), expectedSnapshots: 3);
+        Api = _server.Api;
     }
 
     public Task DisposeAsync()
     {
-        _http?.Dispose();
-        if (_server is { HasExited: false })
-            _server.Kill(entireProcessTree: true);
+        _server?.Dispose();
         Repo.Run(Path.Combine(Repo.Root, "dumps/slow-rpc/stop.sh"), [DemoDir]);
         if (Environment.GetEnvironmentVariable("SIDEYE_KEEP_E2E") != "1")
             try { Directory.Delete(WorkDir, recursive: true); } catch (IOException) { }
@@ -120,13 +86,6 @@ public sealed class SlowRpcFixture : IAsyncLifetime
     /// <summary>The 1-based line of the first line in a demo source file that contains <paramref name="text"/>.</summary>
     public static int LineOf(string relativePath, string text) =>
         Array.FindIndex(File.ReadAllLines(Path.Combine(Repo.Root, relativePath)), l => l.Contains(text, StringComparison.Ordinal)) + 1;
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     private static void CopyDirectory(string from, string to)
     {

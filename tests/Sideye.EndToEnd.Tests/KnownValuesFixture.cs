@@ -1,0 +1,104 @@
+using System.Diagnostics;
+
+namespace Sideye.EndToEnd.Tests;
+
+/// <summary>
+/// dumps/known-values in the three builds the acceptance names (Debug; Release; Release with
+/// DOTNET_TieredCompilation=0, so frames run fully optimized code), captured with its spec
+/// (dumps/known-values/sideye.yaml) live (all three in one snapshot) and from a core dump of each, then served.
+/// </summary>
+public sealed class KnownValuesFixture : IAsyncLifetime
+{
+    public static readonly string[] BuildNames = ["debug", "release", "tc0"];
+
+    private readonly Dictionary<string, int> _pids = new();
+    private readonly Dictionary<string, string> _dumpIds = new();
+    private QueryServerProcess? _server;
+
+    public string WorkDir { get; } = Path.Combine(Path.GetTempPath(), "sideye-kv-" + Guid.NewGuid().ToString("N")[..8]);
+    public string SnapshotsDir => Path.Combine(WorkDir, "snapshots");
+    public string LiveId { get; private set; } = "";
+    public QueryClient Api => _server?.Api ?? throw new InvalidOperationException("not started");
+
+    public int Pid(string build) => _pids[build];
+
+    /// <summary>The snapshot id for a build captured <paramref name="source"/> ("live" or "dump").</summary>
+    public string SnapshotId(string build, string source) => source == "live" ? LiveId : _dumpIds[build];
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(WorkDir);
+        string spec = Path.Combine(WorkDir, "sideye.yaml"); // the server versions the spec file it serves
+        File.Copy(Path.Combine(Repo.Root, "dumps/known-values/sideye.yaml"), spec);
+        Assert.True(Repo.Run("dotnet", ["tool", "restore"]).ExitCode == 0);
+
+        string project = Path.Combine(Repo.Root, "dumps/known-values/KnownValues.csproj");
+        foreach (string configuration in new[] { "Debug", "Release" })
+        {
+            RunResult build = Repo.Run("dotnet", ["build", project, "-c", configuration, "-o", Path.Combine(WorkDir, configuration), "-nologo", "-v", "q"]);
+            Assert.True(build.ExitCode == 0, $"build {configuration}: {build}");
+        }
+
+        _pids["debug"] = StartTarget("Debug", tieredCompilation: true);
+        _pids["release"] = StartTarget("Release", tieredCompilation: true);
+        _pids["tc0"] = StartTarget("Release", tieredCompilation: false);
+
+        var pidArgs = BuildNames.SelectMany(b => new[] { "--pid", Pid(b).ToString() });
+        RunResult live = Repo.Sideye(["snap", .. pidArgs, "--spec", spec, "--out", SnapshotsDir]);
+        Assert.True(live.ExitCode == 0, "live snap: " + live);
+        LiveId = Path.GetFileName(live.LastLine);
+
+        foreach (string build in BuildNames)
+        {
+            string dump = Path.Combine(WorkDir, build + ".core");
+            RunResult collect = Repo.DotnetDump(["collect", "-p", Pid(build).ToString(), "--type", "Full", "-o", dump]);
+            Assert.True(collect.ExitCode == 0, $"dotnet-dump collect ({build}): {collect}");
+            RunResult snap = Repo.Sideye("snap", "--dump", dump, "--spec", spec, "--out", SnapshotsDir);
+            Assert.True(snap.ExitCode == 0, $"dump snap ({build}): {snap}");
+            _dumpIds[build] = Path.GetFileName(snap.LastLine);
+            File.Delete(dump); // ~200 MB each; the snapshot is what the tests read
+        }
+
+        _server = await QueryServerProcess.StartAsync(SnapshotsDir, spec, Path.Combine(WorkDir, "serve.log"), expectedSnapshots: 1 + BuildNames.Length);
+    }
+
+    public Task DisposeAsync()
+    {
+        _server?.Dispose();
+        foreach (int pid in _pids.Values)
+        {
+            try { Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
+        }
+        if (Environment.GetEnvironmentVariable("SIDEYE_KEEP_E2E") != "1")
+            try { Directory.Delete(WorkDir, recursive: true); } catch (IOException) { }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Starts a build outside our process tree (setsid --fork: a child's ptrace stop can be reaped by .NET's
+    /// SIGCHLD handling, which hangs the attach) and waits for its READY line.
+    /// </summary>
+    private int StartTarget(string configuration, bool tieredCompilation)
+    {
+        string output = Path.Combine(WorkDir, $"{configuration}-tc{(tieredCompilation ? 1 : 0)}.out");
+        string dll = Path.Combine(WorkDir, configuration, "KnownValues.dll");
+        string env = tieredCompilation ? "" : "DOTNET_TieredCompilation=0 ";
+        RunResult start = Repo.Run("setsid", ["--fork", "sh", "-c", $"{env}exec dotnet '{dll}' > '{output}' 2>&1"]);
+        Assert.True(start.ExitCode == 0, "setsid: " + start);
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            string? ready = File.Exists(output) ? File.ReadLines(output).FirstOrDefault(l => l.StartsWith("READY ", StringComparison.Ordinal)) : null;
+            if (ready is not null)
+                return int.Parse(ready["READY ".Length..].Trim());
+            Thread.Sleep(50);
+        }
+        throw new TimeoutException($"known-values ({configuration}) printed no READY in 60 s: {(File.Exists(output) ? File.ReadAllText(output) : "no output")}");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class KnownValuesCollection : ICollectionFixture<KnownValuesFixture>
+{
+    public const string Name = "known-values";
+}

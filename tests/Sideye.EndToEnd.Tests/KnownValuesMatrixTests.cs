@@ -1,0 +1,131 @@
+using System.Text.Json;
+using Sideye.Tests.Shared;
+using Xunit.Abstractions;
+
+namespace Sideye.EndToEnd.Tests;
+
+/// <summary>
+/// The acceptance matrix for variable capture: every build of dumps/known-values (Debug, Release,
+/// TieredCompilation=0), live and from a dump, captured through the whole path (spec, capture engine,
+/// Parquet, query server). A value is the truth, or NULL with a reason: never a guess.
+/// </summary>
+[Collection(KnownValuesCollection.Name)]
+public sealed class KnownValuesMatrixTests
+{
+    private const string Hold = "KnownValues.Holder.Hold";
+    private const string WaitAsync = "KnownValues.AsyncHolder.WaitAsync";
+    private const string RunAsync = "KnownValues.Worker.RunAsync";
+
+    /// <summary>Columns of the spec beyond the plain locals, with their truth.</summary>
+    private static readonly (string Column, string Json)[] Paths = [("p_x", "3"), ("second_name", "\"b\"")];
+
+    private readonly KnownValuesFixture _kv;
+    private readonly ITestOutputHelper _output;
+
+    public KnownValuesMatrixTests(KnownValuesFixture kv, ITestOutputHelper output)
+    {
+        _kv = kv;
+        _output = output;
+    }
+
+    public static TheoryData<string, string> Matrix()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string build in KnownValuesFixture.BuildNames)
+        {
+            data.Add(build, "live");
+            data.Add(build, "dump");
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Async_frames_capture_every_hoisted_local_and_argument_exactly(string build, string source)
+    {
+        List<Captured> rows = await CapturedAsync(build, source, WaitAsync);
+        // Three suspended calls: WaitAsync(1, "one"), (2, "two"), (3, "three").
+        Assert.Equal(3, rows.Select(r => r.StackId).Distinct().Count());
+        foreach (var frame in rows.GroupBy(r => r.StackId))
+        {
+            Dictionary<string, Captured> byColumn = frame.ToDictionary(r => r.Column);
+            int jobId = int.Parse(Available(byColumn["jobId"]));
+            Assert.Equal($"\"{new[] { "one", "two", "three" }[jobId - 1]}\"", Available(byColumn["tag"]));
+            foreach ((string name, string json) in KnownValuesTruth.Locals.Concat(Paths))
+                Assert.Equal(json, Available(byColumn[name]));
+        }
+
+        Dictionary<string, Captured> worker = Assert.Single((await CapturedAsync(build, source, RunAsync)).GroupBy(r => r.StackId)).ToDictionary(r => r.Column);
+        Assert.Equal("""{"Name":"worker-1"}""", Available(worker["this"]));
+        Assert.Equal("\"worker-1\"", Available(worker["worker_name"]));
+        Assert.Equal("5", Available(worker["round"]));
+        Assert.Equal("42", Available(worker["answer"]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task The_thread_frame_captures_the_truth_or_null_with_a_reason(string build, string source)
+    {
+        List<Captured> rows = await CapturedAsync(build, source, Hold);
+        Dictionary<string, Captured> byColumn = rows.ToDictionary(r => r.Column); // one frame: thread sync-holder
+        var truth = KnownValuesTruth.Locals.Concat(Paths).Append(("count", "7")).Append(("name", "\"sync\""));
+        int available = 0;
+        foreach ((string column, string json) in truth)
+        {
+            Captured value = byColumn[column];
+            if (value.Json is null)
+            {
+                Assert.False(string.IsNullOrWhiteSpace(value.Unavailable), $"{column} is NULL without a reason");
+                _output.WriteLine($"{build}/{source} {column}: NULL ({value.Unavailable})");
+                continue;
+            }
+            Assert.Equal(json, value.Json);
+            Assert.Null(value.Unavailable);
+            available++;
+        }
+
+        // Unoptimized code keeps every local in its stack slot: Debug, and Release at tier 0 (Hold runs once,
+        // so it is never re-jitted). Only fully optimized code may lose values.
+        if (build != "tc0")
+            Assert.Equal(truth.Count(), available);
+        _output.WriteLine($"{build}/{source}: {available} of {truth.Count()} values");
+    }
+
+    [Theory]
+    [InlineData("debug")]
+    [InlineData("release")]
+    [InlineData("tc0")]
+    public async Task A_dump_captures_what_the_live_process_showed(string build)
+    {
+        // The target sleeps between the two captures: the same frames must give the same values and reasons.
+        const string sql = "SELECT \"function\", \"column\", value, unavailable FROM captured_values WHERE pid = {0} ORDER BY ALL";
+        var live = await _kv.Api.QueryAsync(_kv.SnapshotId(build, "live"), string.Format(sql, _kv.Pid(build)));
+        var dump = await _kv.Api.QueryAsync(_kv.SnapshotId(build, "dump"), string.Format(sql, _kv.Pid(build)));
+        Assert.Equal(21 + (3 * 21) + 4, live.Count); // dumps/known-values/sideye.yaml: Hold 21 columns, WaitAsync 3 frames x 21, RunAsync 4
+        Assert.Equal(live.Select(r => string.Join("|", r)), dump.Select(r => string.Join("|", r)));
+    }
+
+    private async Task<List<Captured>> CapturedAsync(string build, string source, string function)
+    {
+        var rows = await _kv.Api.QueryAsync(_kv.SnapshotId(build, source),
+            $"SELECT stack_id, \"column\", value, unavailable FROM captured_values WHERE pid = {_kv.Pid(build)} AND \"function\" = '{function}'");
+        Assert.NotEmpty(rows);
+        return rows.Select(r => new Captured(r[0].GetInt64(), r[1].GetString()!, Text(r[2]), r[3].ValueKind == JsonValueKind.Null ? null : r[3].GetString())).ToList();
+    }
+
+    /// <summary>A captured value's JSON text as stored (the server returns JSON columns as strings or inline JSON).</summary>
+    private static string? Text(JsonElement cell) => cell.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.String => cell.GetString(),
+        _ => cell.GetRawText(),
+    };
+
+    private static string Available(Captured value)
+    {
+        Assert.True(value.Json is not null, $"{value.Column} is NULL: {value.Unavailable}");
+        return value.Json!;
+    }
+
+    private sealed record Captured(long StackId, string Column, string? Json, string? Unavailable);
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Sideye.EndToEnd.Tests;
+
+/// <summary>
+/// `./sideye serve` over a snapshots folder with a spec, on a free loopback port, as a user runs it; its log
+/// goes to a file beside the snapshots (kept with SIDEYE_KEEP_E2E=1) for post-mortems.
+/// </summary>
+public sealed class QueryServerProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly HttpClient _http;
+
+    private QueryServerProcess(Process process, HttpClient http)
+    {
+        _process = process;
+        _http = http;
+        Api = new QueryClient(http);
+    }
+
+    public QueryClient Api { get; }
+
+    /// <summary>Starts the server and returns once it lists <paramref name="expectedSnapshots"/> snapshots.</summary>
+    public static async Task<QueryServerProcess> StartAsync(string snapshotsDir, string specPath, string logPath, int expectedSnapshots)
+    {
+        int port = FreePort();
+        var process = Process.Start(new ProcessStartInfo(Repo.Launcher)
+        {
+            ArgumentList = { "serve", "--snapshots", snapshotsDir, "--spec", specPath, "--urls", $"http://127.0.0.1:{port}" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Repo.Root,
+        })!;
+        var log = new StreamWriter(logPath) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new QueryServerProcess(process,
+            new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) });
+
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                var list = await server.Api.GetJsonAsync("/api/snapshots");
+                if (list.GetArrayLength() >= expectedSnapshots)
+                    return server;
+            }
+            catch (HttpRequestException) when (deadline.Elapsed < TimeSpan.FromSeconds(120))
+            {
+            }
+            if (deadline.Elapsed > TimeSpan.FromSeconds(120))
+            {
+                server.Dispose();
+                throw new TimeoutException($"the query server did not list {expectedSnapshots} snapshots in 120 s; see {logPath}");
+            }
+            await Task.Delay(300);
+        }
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        if (!_process.HasExited)
+            _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
