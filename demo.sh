@@ -34,14 +34,17 @@ echo "== 2. Start the slow-rpc server and 100 logical clients; wait for a slow R
 "$ROOT/dumps/slow-rpc/start.sh" "$DEMO" --hold-ms "$HOLD_MS" --wait-slow
 SERVER=$(cat "$DEMO/server.pid") CLIENT=$(cat "$DEMO/client.pid")
 
-echo "== 3. Snapshot both processes (server $SERVER, client $CLIENT)"
-SNAP=$(./sideye snap --pid "$SERVER" --pid "$CLIENT" --out "$WORK/snapshots" | tail -n 1)
+echo "== 3. Snapshot both processes (server $SERVER, client $CLIENT) with the walkthrough's spec"
+# The query server versions the spec file it serves (PUT /api/spec): give it a copy of the repo's.
+SPEC=$WORK/sideye.yaml
+cp "$ROOT/dumps/slow-rpc/sideye.yaml" "$SPEC"
+SNAP=$(./sideye snap --pid "$SERVER" --pid "$CLIENT" --spec "$SPEC" --out "$WORK/snapshots" | tail -n 1)
 ID=$(basename "$SNAP")
 echo "snapshot: $SNAP"
 
 echo "== 4. Start the query server"
 BASE=http://127.0.0.1:$PORT
-./sideye serve --snapshots "$WORK/snapshots" --urls "$BASE" >"$WORK/serve.log" 2>&1 &
+./sideye serve --snapshots "$WORK/snapshots" --spec "$SPEC" --urls "$BASE" >"$WORK/serve.log" 2>&1 &
 SERVE_PID=$!
 for _ in $(seq 120); do curl -sf "$BASE/api/snapshots" >/dev/null && break; sleep 0.5; done
 curl -sf "$BASE/api/snapshots" >/dev/null || { echo "query server did not start; see $WORK/serve.log" >&2; exit 1; }
@@ -72,6 +75,14 @@ q "SELECT f.line, s.awaiting, count(*) AS handlers FROM stacks s JOIN frames f U
 echo "-- Who holds the lock the slow handler waits for? (thread stacks in ProcessClient)"
 q "SELECT s.thread_name, s.os_thread_id, f.method, f.file, f.line FROM stacks s JOIN frames f USING (stack_id)
    WHERE f.method LIKE '%BackgroundProcessor.ProcessClient'"
+echo "-- Which handler sees its client being processed? (variables captured by the spec, by name)"
+q "SELECT stack_id, request->'ClientId' AS request_client, cs->'NumCalls' AS num_calls, processing, last_background_service_time
+   FROM InfoService_GetInfo WHERE cs->'Mu.Processing' = 'true'"
+echo "-- ... and which frame is processing that very ClientState object? (the spec's link: same cs address)"
+q "SELECT g.stack_id AS handler_stack, p.stack_id AS processor_stack, p.cs->'ClientId' AS client, g.cs_addr
+   FROM InfoService_GetInfo g JOIN BackgroundProcessor_ProcessClient p ON g.cs_addr = p.cs_addr"
+echo "-- Every handler, by whether its client is being processed"
+q "SELECT processing, count(*) AS handlers FROM InfoService_GetInfo GROUP BY ALL ORDER BY ALL"
 echo "-- How long was each process paused?"
 q "SELECT pid, name, round(pause_ms, 1) AS pause_ms, thread_count, async_stack_count FROM processes"
 
@@ -81,6 +92,8 @@ cat <<EOF2
   Snapshots:    curl $BASE/api/snapshots
   SQL:          curl -X POST -H 'Content-Type: application/json' -d '{"sql":"SELECT kind, count(*) FROM stacks GROUP BY kind"}' $BASE/api/snapshots/$ID/query
   Stacks view:  curl '$BASE/api/snapshots/$ID/stacks?contains=GetInfo'
+  Links:        curl '$BASE/api/snapshots/$ID/links?table=InfoService_GetInfo&stack_id=STACK_ID'
+  Spec:         curl $BASE/api/spec   (PUT a new one: new columns apply to old snapshots)
   Flame graph:  curl $BASE/api/snapshots/$ID/flamegraph      (?format=folded or ?format=speedscope too)
   OpenAPI:      $BASE/swagger/v1/swagger.json
 EOF2
