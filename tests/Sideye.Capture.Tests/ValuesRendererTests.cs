@@ -377,6 +377,29 @@ public abstract class ValuesRendererTests
     /// Where a static field of KnownValues.Statics lives, as a slot: primitives and references in place; a struct
     /// static is stored boxed (the static holds the box), so its slot is the box's contents.
     /// </summary>
+    [Fact]
+    public void Per_type_limits_from_the_spec_apply_to_their_type_only()
+    {
+        SpecParseResult parsed = SpecLoader.Parse("""
+            limits:
+              max_collection_items: 2
+              types:
+                System.String: { max_string_bytes: 3 }
+                System.Collections.Generic.List: { max_collection_items: 5 }
+                KnownValues.ClientState: { max_depth: 1 }
+            """);
+        Assert.True(parsed.Success, string.Join("\n", parsed.Diagnostics));
+        var renderer = new ValueRenderer(_target.Runtime, parsed.Spec!.Compile().Plan);
+
+        Assert.Equal("\"xxx…(5000 chars, cut)\"", renderer.RenderLocation(Static("LongText")).Json);
+        Assert.Equal("[0,1,2,3,4,\"…(1000 items)\"]", renderer.RenderLocation(Static("Many")).Json);
+        Assert.Equal("[1,2,\"…(3 items)\"]", renderer.RenderLocation(Static("Arr")).Json); // arrays keep the spec-wide limit
+        // ClientState's own depth budget: its fields, and its fields' fields as references.
+        using JsonDocument client = JsonDocument.Parse(renderer.RenderLocation(Static("Client")).Json);
+        Assert.Equal(7, client.RootElement.GetProperty("ClientId").GetInt32());
+        Assert.Equal(JsonValueKind.String, client.RootElement.GetProperty("Mu").GetProperty("Lock").ValueKind);
+    }
+
     private ValueLocation Static(string name)
     {
         ClrStaticField field = _target.Statics.GetStaticFieldByName(name) ?? throw new InvalidOperationException($"no static {name}");

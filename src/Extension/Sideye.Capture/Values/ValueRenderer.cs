@@ -52,6 +52,28 @@ public sealed class ValueRenderer
     private readonly DeclaredTypes _declaredTypes;
     private readonly FieldPathResolver _paths;
 
+    private readonly Func<ClrType, CaptureLimits?>? _typeLimits;
+
+    /// <summary>A renderer with a spec's limits, per-type overrides included.</summary>
+    public ValueRenderer(ClrRuntime runtime, CapturePlan plan)
+        : this(runtime, (plan ?? throw new ArgumentNullException(nameof(plan))).Limits)
+    {
+        if (plan.TypeLimits.IsEmpty)
+            return;
+        var byName = new Dictionary<string, CaptureLimits?>(StringComparer.Ordinal);
+        _typeLimits = type =>
+        {
+            if (type.Name is not { } name)
+                return null;
+            if (!byName.TryGetValue(name, out CaptureLimits? limits))
+            {
+                CaptureLimits found = plan.LimitsFor(name);
+                byName[name] = limits = ReferenceEquals(found, plan.Limits) ? null : found;
+            }
+            return limits;
+        };
+    }
+
     public ValueRenderer(ClrRuntime runtime, CaptureLimits limits)
     {
         _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
@@ -161,7 +183,7 @@ public sealed class ValueRenderer
         try
         {
             using var output = new JsonPair();
-            var walker = new ValueWalker(_runtime, _memory, _enums, Limits, output);
+            var walker = new ValueWalker(_runtime, _memory, _enums, Limits, output, _typeLimits);
             write(walker);
             string? rootType = walker.RootTypeName ?? typeName;
             if (walker.RootError is string error)

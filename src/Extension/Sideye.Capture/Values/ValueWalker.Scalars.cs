@@ -109,7 +109,7 @@ internal sealed partial class ValueWalker
                 return true;
             }
 
-            if (depth > _limits.MaxDepth)
+            if (TooDeep(depth))
             {
                 _out.Reference(identity, type.Name, "depth");
                 return true;

@@ -17,13 +17,19 @@ internal sealed partial class ValueWalker
     private readonly ClrRuntime _runtime;
     private readonly TargetMemory _memory;
     private readonly EnumFormatter _enums;
-    private readonly CaptureLimits _limits;
+    private readonly Func<ClrType, CaptureLimits?>? _typeLimits;
     private readonly JsonPair _out;
+    private CaptureLimits _limits;
+    private int _depthBase; // where the current limits' depth count starts: 0, or the object a type override applies to
     private readonly HashSet<ulong> _path = new();
     private int _values;
 
-    public ValueWalker(ClrRuntime runtime, TargetMemory memory, EnumFormatter enums, CaptureLimits limits, JsonPair output)
+    /// <param name="typeLimits">The spec's per-type limits: for an object or struct of that type they replace the limits
+    /// for its whole subtree, depth counted from it. Null when the spec has none.</param>
+    public ValueWalker(ClrRuntime runtime, TargetMemory memory, EnumFormatter enums, CaptureLimits limits, JsonPair output,
+        Func<ClrType, CaptureLimits?>? typeLimits = null)
     {
+        _typeLimits = typeLimits;
         _runtime = runtime;
         _memory = memory;
         _enums = enums;
@@ -118,6 +124,19 @@ internal sealed partial class ValueWalker
         }
 
         NoteRootType(type.Name, depth);
+        (CaptureLimits, int)? saved = EnterType(type, depth);
+        try
+        {
+            WriteObjectOf(obj, type, depth);
+        }
+        finally
+        {
+            LeaveType(saved);
+        }
+    }
+
+    private void WriteObjectOf(ulong obj, ClrType type, int depth)
+    {
         if (type.IsString)
         {
             WriteString(obj, depth);
@@ -141,7 +160,7 @@ internal sealed partial class ValueWalker
             return;
         }
 
-        if (depth > _limits.MaxDepth)
+        if (TooDeep(depth))
         {
             _out.Reference(obj, type.Name, "depth");
             return;
@@ -164,10 +183,42 @@ internal sealed partial class ValueWalker
     /// <summary>Writes a struct stored at <paramref name="address"/>; <paramref name="identity"/> is what raw shows as its address.</summary>
     public void WriteStruct(ulong address, ClrType type, int depth, ulong identity)
     {
+        (CaptureLimits, int)? saved = EnterType(type, depth);
+        try
+        {
+            WriteStructOf(address, type, depth, identity);
+        }
+        finally
+        {
+            LeaveType(saved);
+        }
+    }
+
+    /// <summary>Switches to <paramref name="type"/>'s own limits, if the spec gives it some; returns what to restore.</summary>
+    private (CaptureLimits, int)? EnterType(ClrType type, int depth)
+    {
+        if (_typeLimits?.Invoke(type) is not { } limits)
+            return null;
+        (CaptureLimits, int) saved = (_limits, _depthBase);
+        _limits = limits;
+        _depthBase = depth;
+        return saved;
+    }
+
+    private void LeaveType((CaptureLimits, int)? saved)
+    {
+        if (saved is { } s)
+            (_limits, _depthBase) = s;
+    }
+
+    private bool TooDeep(int depth) => depth - _depthBase > _limits.MaxDepth;
+
+    private void WriteStructOf(ulong address, ClrType type, int depth, ulong identity)
+    {
         if (TryWriteScalarStruct(address, type, depth) || TryWriteWrapperStruct(address, type, depth, identity))
             return;
 
-        if (depth > _limits.MaxDepth)
+        if (TooDeep(depth))
         {
             _out.Reference(identity, type.Name, "depth");
             return;

@@ -32,7 +32,7 @@ internal sealed class FrameVariableCapture : IDisposable
     {
         _runtime = runtime;
         _functions = plan.Functions.ToDictionary(f => f.Function, StringComparer.Ordinal);
-        _renderer = new ValueRenderer(runtime, plan.Limits);
+        _renderer = new ValueRenderer(runtime, plan);
         _symbols = symbols;
         _dacPath = dacPath;
     }
