@@ -12,7 +12,7 @@ internal static class TargetChecks
             if (!targets.TryResolve(function.Function, out var method))
             {
                 known ??= targets.EnumerateFunctionNames().ToList();
-                var fix = Wording.DidYouMean(SuggestFunctions(function.Function, known))
+                var fix = Wording.DidYouMean(FunctionSuggestions.Suggest(function.Function, known))
                     ?? "Check the namespace, type and method names (nested types are written Outer.Inner) and that the module is loaded in the target.";
                 bag.Error(function.FunctionSpan, $"function '{function.Function}' not found in the target's modules", fix);
                 continue;
@@ -42,31 +42,4 @@ internal static class TargetChecks
         bag.Error(capture.ExprSpan, $"variable '{root}' is not an argument or local of '{function.Function}'",
             suggestion is null ? available : suggestion + " " + available);
     }
-
-    /// <summary>
-    /// Close names for a function that did not resolve: the same Type.Method in another namespace (the most
-    /// common mistake), then small edits of the whole name, then the same method name on a similar type.
-    /// </summary>
-    private static IReadOnlyList<string> SuggestFunctions(string wanted, IReadOnlyList<string> known)
-    {
-        var wantedParts = Identifiers.SplitDotted(TypeNames.Normalize(wanted));
-        var wantedTail = string.Join(".", wantedParts.TakeLast(2));
-        var wantedMethod = wantedParts[^1];
-
-        var sameTail = known.Where(k => string.Equals(Tail(k, 2), wantedTail, StringComparison.OrdinalIgnoreCase));
-        var close = StringDistance.Suggest(wanted, known);
-        var sameMethod = known
-            .Where(k => string.Equals(Tail(k, 1), wantedMethod, StringComparison.OrdinalIgnoreCase))
-            .Select(k => (Name: k, Distance: StringDistance.Damerau(wanted, k)))
-            .OrderBy(x => x.Distance)
-            .Select(x => x.Name);
-        return sameTail.Concat(close).Concat(sameMethod)
-            .Where(k => k != wanted)
-            .Distinct(StringComparer.Ordinal)
-            .Take(3)
-            .ToList();
-    }
-
-    private static string Tail(string function, int count) =>
-        string.Join(".", Identifiers.SplitDotted(TypeNames.Normalize(function)).TakeLast(count));
 }
