@@ -1,0 +1,22 @@
+namespace Sideye.Capture.Symbols;
+
+/// <summary>
+/// Where a variable lives while the method is on a stack, which decides whether a capture can read it.
+/// </summary>
+public enum VariableStorage
+{
+    /// <summary>An argument or IL local of a method running on a thread: read through the DAC, named by the PDB.</summary>
+    Frame,
+
+    /// <summary>A field of an async method's state machine (hoisted): readable whether the call is suspended or running.</summary>
+    StateMachine,
+
+    /// <summary>A local captured by a lambda in an async method: a field of the closure the state machine holds.</summary>
+    Closure,
+
+    /// <summary>
+    /// An async method's variable that was not hoisted (Release builds hoist only what is used after an await): it
+    /// exists only in MoveNext's frame while it runs, never in a suspended call, so a spec cannot capture it.
+    /// </summary>
+    NotHoisted,
+}
