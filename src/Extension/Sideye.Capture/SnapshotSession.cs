@@ -27,6 +27,16 @@ public sealed class SnapshotSession : IDisposable
 
     public async Task<SnapshotOutcome> SnapLiveAsync(IReadOnlyList<int> pids, string outDirectory, CancellationToken cancellationToken = default)
     {
+        LiveCaptureOutcome captured = CaptureLive(pids, cancellationToken);
+        return await WriteAsync(captured.Processes, captured.Errors, captured.CapturedAt, "live", outDirectory, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Captures live processes together, with every safeguard of <see cref="SnapLiveAsync"/>, but writes nothing:
+    /// for callers that only read the captured frames (<c>sideye spec vars</c>).
+    /// </summary>
+    public LiveCaptureOutcome CaptureLive(IReadOnlyList<int> pids, CancellationToken cancellationToken = default)
+    {
         var live = new LiveCapture(_symbols, _progress, Plan) { MaxPause = MaxPause };
         var errors = new List<string>();
         var prepared = new List<PreparedProcess>();
@@ -83,7 +93,7 @@ public sealed class SnapshotSession : IDisposable
             prepared.ForEach(p => Posix.Continue(p.Process.Pid)); // also those whose attach failed
         }
 
-        return await WriteAsync(results.OfType<ProcessCaptureResult>().ToList(), errors, capturedAt, "live", outDirectory, cancellationToken).ConfigureAwait(false);
+        return new LiveCaptureOutcome(results.OfType<ProcessCaptureResult>().ToList(), errors, capturedAt);
     }
 
     public async Task<SnapshotOutcome> SnapDumpAsync(string dumpPath, string outDirectory, CancellationToken cancellationToken = default)
