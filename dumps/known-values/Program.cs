@@ -22,6 +22,12 @@ public static class Program
         Statics.PendingWorker = new Worker("worker-1").RunAsync(5);
         AsyncHolder.FireAndForget("void-op");
 
+        var beforeAwait = new Thread(() => _ = RunningAsync.BlockBeforeAwaitAsync(8, "eight")) { Name = "async-before-await", IsBackground = true };
+        beforeAwait.Start();
+        Statics.PendingRunning = RunningAsync.BlockAfterAwaitAsync(9, "nine");
+        RunningAsync.BeforeAwaitInPlace.Wait();
+        RunningAsync.AfterAwaitInPlace.Wait();
+
         // READY only once the holder is parked in Thread.Sleep with all its locals assigned.
         Holder.InPlace.Wait();
         while ((holder.ThreadState & ThreadState.WaitSleepJoin) == 0)

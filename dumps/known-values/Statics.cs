@@ -18,6 +18,8 @@ public static class Statics
     public static double Ratio;
     public static string? Greeting;
     public static Point P;
+    /// <summary>RunningAsync.BlockAfterAwaitAsync's task (never completes).</summary>
+    public static Task? PendingRunning;
     public static Node? Cycle;
     public static string? LongText;
     public static List<int>? Many;

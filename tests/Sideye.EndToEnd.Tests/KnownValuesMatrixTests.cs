@@ -92,6 +92,29 @@ public sealed class KnownValuesMatrixTests
     }
 
     [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Async_methods_blocked_on_a_thread_are_captured_once_from_their_running_state_machine(string build, string source)
+    {
+        // Before its first await (state machine on the thread's stack in Release) and after one (resumed from
+        // its box): one frame each, with parameters and hoisted locals from the state machine.
+        foreach ((string method, string jobId, string tag) in new[] { ("BlockBeforeAwaitAsync", "8", "eight"), ("BlockAfterAwaitAsync", "9", "nine") })
+        {
+            List<Captured> rows = await CapturedAsync(build, source, "KnownValues.RunningAsync." + method);
+            Dictionary<string, Captured> byColumn = rows.ToDictionary(r => r.Column); // throws on a second frame
+            Assert.Equal(jobId, Available(byColumn["jobId"]));
+            Assert.Equal($"\"{tag}\"", Available(byColumn["tag"]));
+            Assert.Equal(jobId + "0", Available(byColumn["hoisted"]));
+            // Not used after an await: a Debug build hoists it anyway; an optimized one keeps it a local of
+            // MoveNext that the PDB leaves unnamed, which must then say so.
+            Captured notHoisted = byColumn["notHoisted"];
+            if (build == "debug")
+                Assert.Equal($"\"{tag}-local\"", Available(notHoisted));
+            else
+                Assert.True(notHoisted.Json == $"\"{tag}-local\"" || notHoisted.Unavailable!.Contains("not hoisted", StringComparison.Ordinal), notHoisted.ToString());
+        }
+    }
+
+    [Theory]
     [InlineData("debug")]
     [InlineData("release")]
     [InlineData("tc0")]
@@ -101,7 +124,7 @@ public sealed class KnownValuesMatrixTests
         const string sql = "SELECT \"function\", \"column\", value, unavailable FROM captured_values WHERE pid = {0} ORDER BY ALL";
         var live = await _kv.Api.QueryAsync(_kv.SnapshotId(build, "live"), string.Format(sql, _kv.Pid(build)));
         var dump = await _kv.Api.QueryAsync(_kv.SnapshotId(build, "dump"), string.Format(sql, _kv.Pid(build)));
-        Assert.Equal(21 + (3 * 21) + 4, live.Count); // dumps/known-values/sideye.yaml: Hold 21 columns, WaitAsync 3 frames x 21, RunAsync 4
+        Assert.Equal(21 + (3 * 21) + 4 + 4 + 4, live.Count); // dumps/known-values/sideye.yaml: Hold 21 columns, WaitAsync 3 frames x 21, RunAsync 4, two RunningAsync 4 each
         Assert.Equal(live.Select(r => string.Join("|", r)), dump.Select(r => string.Join("|", r)));
     }
 

@@ -128,6 +128,43 @@ public sealed class StateMachineVariables
             return false;
         }
 
+        variables = Read(runtime, boxAddress, boxType, machineType, data, machineObject);
+        error = null;
+        return true;
+    }
+
+    /// <summary>
+    /// The state machine a MoveNext frame on a thread runs on: <paramref name="thisValue"/> is MoveNext's
+    /// <c>this</c> as the frame holds it, a pointer to the struct (in its box, or on the stack before the
+    /// first await) or the object of a Debug build's class.
+    /// </summary>
+    public static bool TryReadRunning(ClrRuntime runtime, ClrType machineType, ulong thisValue,
+        [NotNullWhen(true)] out StateMachineVariables? variables, [NotNullWhen(false)] out string? error)
+    {
+        variables = null;
+        if (thisValue == 0 || machineType.GetFieldByName("<>1__state") is null)
+        {
+            error = $"{machineType.Name} is not an async state machine";
+            return false;
+        }
+        try
+        {
+            ulong? obj = machineType.IsValueType ? null : thisValue;
+            ulong data = machineType.IsValueType ? thisValue : thisValue + (ulong)runtime.DataTarget.DataReader.PointerSize;
+            variables = Read(runtime, thisValue, machineType, machineType, data, obj);
+            error = null;
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            error = $"state machine at {JsonPair.Hex(thisValue)} unreadable: {e.Message}";
+            return false;
+        }
+    }
+
+    private static StateMachineVariables Read(ClrRuntime runtime, ulong boxAddress, ClrType boxType, ClrType machineType, ulong data, ulong? machineObject)
+    {
+        IDataReader reader = runtime.DataTarget.DataReader;
         int? state = null;
         var builder = ImmutableArray.CreateBuilder<AsyncVariable>();
         var locals = new List<AsyncVariable>();
@@ -160,9 +197,7 @@ public sealed class StateMachineVariables
         }
 
         builder.AddRange(locals);
-        variables = new StateMachineVariables(boxAddress, boxType, machineType, data, machineObject, state, builder.ToImmutable());
-        error = null;
-        return true;
+        return new StateMachineVariables(boxAddress, boxType, machineType, data, machineObject, state, builder.ToImmutable());
     }
 
     /// <summary>A lambda closure (<c>&lt;&gt;8__N</c>): its plain fields are captured locals; its <c>&lt;&gt;4__this</c> is this.</summary>

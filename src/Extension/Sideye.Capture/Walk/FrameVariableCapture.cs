@@ -98,10 +98,30 @@ internal sealed class FrameVariableCapture : IDisposable
             return Unavailable(function, $"the DAC could not read this frame: {e.Message}");
         }
 
+        // An async method running on this thread: MoveNext's `this` is its state machine (in its box, or on
+        // the stack before the first await), which holds the parameters and hoisted locals; MoveNext's own
+        // locals are the ones the compiler did not hoist.
+        StateMachineVariables? machine = RunningStateMachine(method, list);
+
         var values = new List<CapturedVariable>(function.Variables.Count);
         foreach (VariableCapture v in function.Variables)
         {
-            NamedVariable? root = list.Variables.FirstOrDefault(x => x.Name == v.RootVariable);
+            if (machine?.Find(v.RootVariable) is { } hoisted)
+            {
+                values.Add(Render(function, v, hoisted.Location));
+                continue;
+            }
+            NamedVariable? root = machine is not null && v.RootVariable == "this"
+                ? null // MoveNext's own `this` is the state machine, not the user's object
+                : list.Variables.FirstOrDefault(x => x.Name == v.RootVariable);
+            if (root is null && machine is not null)
+            {
+                string names = string.Join(", ", machine.Variables.Select(x => x.Name).Concat(list.Variables.Where(x => x.Name != "this").Select(x => x.Name)));
+                values.Add(new CapturedVariable(function.Function, v.Column, null, null, null,
+                    $"'{v.RootVariable}' is not hoisted into the state machine and the PDB names no local of MoveNext so at IL offset 0x{list.ILOffset:x} " +
+                    $"(optimized builds hoist only variables used after an await and may leave the others unnamed; available: {names})"));
+                continue;
+            }
             if (root is null)
             {
                 string where = list.ILOffset >= 0 ? $"at IL offset 0x{list.ILOffset:x}" : "at this instruction";
@@ -125,6 +145,24 @@ internal sealed class FrameVariableCapture : IDisposable
             values.Add(Render(function, v, location));
         }
         return values;
+    }
+
+    private StateMachineVariables? RunningStateMachine(ClrMethod method, FrameVariableList list)
+    {
+        if (method.Name != "MoveNext" || method.Type is not { } machineType || machineType.GetFieldByName("<>1__state") is null)
+            return null;
+        if (list.Variables.FirstOrDefault(x => x.IsArgument && x.Name == "this") is not { Unavailable: null } self)
+            return null;
+        ulong pointer;
+        if (self.Bytes is { Length: >= 8 } bytes && !machineType.IsValueType)
+            pointer = BitConverter.ToUInt64(bytes);
+        else if (self.Bytes is { Length: 8 } byref)
+            pointer = BitConverter.ToUInt64(byref); // a struct's MoveNext gets `this` by reference
+        else if (self.Address is ulong slot && _runtime.DataTarget.DataReader.ReadPointer(slot, out ulong read))
+            pointer = read;
+        else
+            return null;
+        return StateMachineVariables.TryReadRunning(_runtime, machineType, pointer, out StateMachineVariables? machine, out _) ? machine : null;
     }
 
     /// <summary>Where a DAC variable's value is: its home on the stack, or its bytes when it lives in a register.</summary>

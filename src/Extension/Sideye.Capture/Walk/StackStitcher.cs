@@ -50,14 +50,25 @@ internal static class StackStitcher
             used.Add(match);
             CapturedStack thread = result[match];
             var frames2 = thread.Frames.Take(matchDepth + 1).Concat(chain.Frames.Skip(1)).ToList();
-            // The running method's variables live in its state machine (the box the chain found), not in
-            // MoveNext's locals: the chain's leaf read them by the names the user wrote.
-            if (chain.Frames[0].Variables is { } hoisted)
-                frames2[matchDepth] = frames2[matchDepth] with { Variables = hoisted, ObjectAddress = chain.Frames[0].ObjectAddress };
+            // The thread's frame read the running state machine and MoveNext's own locals; where it has no
+            // value (the DAC failed, say), the chain's leaf may have read it from the box.
+            frames2[matchDepth] = frames2[matchDepth] with
+            {
+                Variables = Merge(frames2[matchDepth].Variables, chain.Frames[0].Variables),
+                ObjectAddress = chain.Frames[0].ObjectAddress,
+            };
             result[match] = thread with { Frames = frames2, TaskAddress = chain.TaskAddress };
             stitched++;
         }
         result.AddRange(remainingAsync);
         return result;
+    }
+
+    /// <summary>Per column: the thread frame's value, or the chain's where the thread frame has none.</summary>
+    private static IReadOnlyList<CapturedVariable>? Merge(IReadOnlyList<CapturedVariable>? onThread, IReadOnlyList<CapturedVariable>? fromBox)
+    {
+        if (onThread is null || fromBox is null)
+            return onThread ?? fromBox;
+        return onThread.Select(v => v.Json is null && fromBox.FirstOrDefault(b => b.Column == v.Column && b.Json is not null) is { } boxed ? boxed : v).ToList();
     }
 }

@@ -30,12 +30,36 @@ internal sealed class ThreadStackWalker
             }
             if (!frames.Any(f => f.Kind == FrameKinds.Managed))
                 continue; // idle runtime threads with no managed code on them: nothing to show
+            CollapseAsyncKickoffs(frames);
             threadNames.TryGetValue(thread.ManagedThreadId, out string? name);
             stacks.Add(new CapturedStack(StackKinds.Thread, frames, thread.OSThreadId, thread.ManagedThreadId,
                 name ?? DefaultName(thread), DescribeState(thread)));
         }
         return stacks;
     }
+
+    /// <summary>
+    /// An async method that has not yet awaited runs as three or four frames: its MoveNext (named after the
+    /// method), the builder's <c>Start</c> (one or two), and the compiler's kickoff stub (named after the method too). Only the first
+    /// is the user's code, and only it can read the method's variables: the other two are dropped, so the
+    /// method appears (and is captured) once, as a debugger's async call stack shows it.
+    /// </summary>
+    internal static void CollapseAsyncKickoffs(List<CapturedFrame> frames)
+    {
+        for (int i = 0; i < frames.Count; i++)
+        {
+            if (frames[i].Kind != FrameKinds.Managed)
+                continue;
+            int j = i + 1; // past the builder's Start frames (one, or two when the builder's own Start is not inlined)
+            while (j < frames.Count && IsBuilderStart(frames[j].Method))
+                j++;
+            if (j > i + 1 && j < frames.Count && frames[j].Method == frames[i].Method)
+                frames.RemoveRange(i + 1, j - i);
+        }
+    }
+
+    private static bool IsBuilderStart(string method) =>
+        method.StartsWith("System.Runtime.CompilerServices.", StringComparison.Ordinal) && method.EndsWith(".Start", StringComparison.Ordinal);
 
     /// <summary>
     /// Runtime transition frames become one marker each. An InlinedCallFrame on top means the thread is in
