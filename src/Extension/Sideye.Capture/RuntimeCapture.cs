@@ -57,15 +57,25 @@ public sealed class RuntimeCapture
         IReadOnlyList<CapturedStack> threads = walkThreads ? new ThreadStackWalker(symbolizer).Walk(runtime, scan.ThreadNames) : [];
         double threadsMs = sw.Elapsed.TotalMilliseconds - heapMs;
         IReadOnlyList<CapturedStack> chains = new AsyncStackWalker(symbolizer, heap, cache).Walk(scan.Boxes);
+        double variablesStart = sw.Elapsed.TotalMilliseconds;
+        int framesWithVariables;
         using (var variables = new FrameVariableCapture(runtime, _plan, _symbols, dacPath))
         {
             threads = variables.Capture(threads);
             chains = variables.Capture(chains);
             if (variables.ThreadFrameError is { } dacError)
                 warnings.Add(dacError);
+            framesWithVariables = variables.FramesCaptured;
+            if (!walkThreads)
+                variables.PrimeThreadFrames(); // the warm-up: no thread stacks to read, but their code path to compile
         }
+        double variablesMs = sw.Elapsed.TotalMilliseconds - variablesStart;
         IReadOnlyList<CapturedStack> stacks = StackStitcher.Stitch(threads, chains, out int stitched);
-        return new RuntimeWalk(stacks, threads.Count, chains.Count - stitched, scan.ObjectsVisited, heapMs, threadsMs, sw.Elapsed.TotalMilliseconds, warnings);
+        return new RuntimeWalk(stacks, threads.Count, chains.Count - stitched, scan.ObjectsVisited, heapMs, threadsMs, sw.Elapsed.TotalMilliseconds, warnings)
+        {
+            VariablesMs = variablesMs,
+            FramesWithVariables = framesWithVariables,
+        };
     }
 
     /// <summary>The process's command line as the runtime recorded it (works for dumps too).</summary>
@@ -104,4 +114,11 @@ public sealed record RuntimeWalk(
     double HeapMs,
     double ThreadsMs,
     double TotalMs,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>Time spent reading the spec's variables (included in <see cref="TotalMs"/>).</summary>
+    public double VariablesMs { get; init; }
+
+    /// <summary>Frames of spec'd functions whose variables were read.</summary>
+    public int FramesWithVariables { get; init; }
+}

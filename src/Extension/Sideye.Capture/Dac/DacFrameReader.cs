@@ -83,7 +83,9 @@ internal sealed unsafe class DacFrameReader : IDisposable
     /// The managed frames of thread <paramref name="osThreadId"/>, innermost first; empty when the
     /// thread is unknown to the runtime or has no managed frames.
     /// </summary>
-    public IReadOnlyList<DacFrame> WalkThread(uint osThreadId)
+    /// <param name="stopAt">When given, the walk reads only the managed frame at this stack pointer and stops
+    /// there: reading every frame's variables is most of a walk's cost, and a spec wants only its functions' frames.</param>
+    public IReadOnlyList<DacFrame> WalkThread(uint osThreadId, ulong? stopAt = null)
     {
         lock (_sync)
         {
@@ -100,7 +102,7 @@ internal sealed unsafe class DacFrameReader : IDisposable
 
                 try
                 {
-                    WalkFrames(walk, ActiveInstructionPointer(osThreadId), frames);
+                    WalkFrames(walk, ActiveInstructionPointer(osThreadId), frames, stopAt);
                 }
                 finally
                 {
@@ -165,7 +167,7 @@ internal sealed unsafe class DacFrameReader : IDisposable
     /// (every P/Invoke) records no callee-saved registers, so the DAC fills them from the thread's
     /// native context and a value the JIT kept in one of them could be the native code's, not the frame's.
     /// </summary>
-    private void WalkFrames(nint walk, ulong? activeIp, List<DacFrame> frames)
+    private void WalkFrames(nint walk, ulong? activeIp, List<DacFrame> frames, ulong? stopAt)
     {
         uint contextSize = 0;
         XclrData.GetContext(walk, _layout.Flags, 0, &contextSize, null); // reports the size it needs
@@ -195,7 +197,18 @@ internal sealed unsafe class DacFrameReader : IDisposable
                 ulong sp = _layout.StackPointer(context);
                 ulong ip = _layout.InstructionPointer(context);
                 bool registersTrusted = first ? ip == activeIp : !afterTransition;
-                frames.Add(ReadFrame(walk, sp, ip, registersTrusted));
+                if (stopAt is ulong wanted && sp != wanted)
+                {
+                    if (sp > wanted)
+                        return; // stacks grow down: the wanted frame is not on this walk
+                }
+                else
+                {
+                    frames.Add(ReadFrame(walk, sp, ip, registersTrusted));
+                    if (stopAt is not null)
+                        return;
+                }
+
                 afterTransition = false;
             }
             else

@@ -13,7 +13,7 @@ internal sealed class FrameVariables
     private readonly DacFrameReader _dac;
     private readonly PdbLocals _symbols;
     private readonly ConcurrentDictionary<ClrModule, IReadOnlyDictionary<int, ulong>> _typeMaps = new();
-    private readonly Dictionary<uint, (Dictionary<ulong, DacFrame> Frames, ulong? ActiveIp)> _threads = new();
+    private readonly Dictionary<uint, ulong?> _activeIps = new();
 
     public FrameVariables(DacFrameReader dac, PdbLocals symbols)
     {
@@ -63,22 +63,19 @@ internal sealed class FrameVariables
 
     /// <summary>
     /// The variables of one managed frame of thread <paramref name="osThreadId"/>, found by its stack pointer
-    /// (the capture engine keeps only the frames a spec asks for). The thread's DAC walk is done once per
-    /// instance: use one instance per paused target.
+    /// (the capture engine keeps only the frames a spec asks for). The DAC walk stops at that frame and reads
+    /// only its variables. Use one instance per paused target.
     /// </summary>
     public FrameVariableList ReadFrame(uint osThreadId, ClrMethod method, ulong stackPointer, ulong instructionPointer)
     {
         ArgumentNullException.ThrowIfNull(method);
-        if (!_threads.TryGetValue(osThreadId, out (Dictionary<ulong, DacFrame> Frames, ulong? ActiveIp) thread))
-        {
-            thread = (WalkThread(osThreadId), ActiveInstructionPointer(method.Type.Module.AppDomain.Runtime.DataTarget.DataReader, osThreadId));
-            _threads[osThreadId] = thread;
-        }
-
-        if (!thread.Frames.TryGetValue(stackPointer, out DacFrame? dacFrame))
+        DacFrame? dacFrame = _dac.WalkThread(osThreadId, stopAt: stackPointer).FirstOrDefault(f => f.StackPointer == stackPointer);
+        if (dacFrame is null)
             return new FrameVariableList(stackPointer, -1, [], "the DAC's stack walk has no frame at this stack pointer");
 
-        bool active = instructionPointer == thread.ActiveIp;
+        if (!_activeIps.TryGetValue(osThreadId, out ulong? activeIp))
+            _activeIps[osThreadId] = activeIp = ActiveInstructionPointer(method.Type.Module.AppDomain.Runtime.DataTarget.DataReader, osThreadId);
+        bool active = instructionPointer == activeIp;
         int ilOffset = active || instructionPointer == 0
             ? ILOffsetAt(method, instructionPointer)
             : ILOffsetAt(method, instructionPointer - 1);

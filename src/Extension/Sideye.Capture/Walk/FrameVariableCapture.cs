@@ -40,6 +40,34 @@ internal sealed class FrameVariableCapture : IDisposable
     /// <summary>Why thread frames could not be read (the DAC did not load), for the snapshot's warnings; null if they could.</summary>
     public string? ThreadFrameError => _dacError;
 
+    /// <summary>
+    /// Runs, against a running target, the code a thread frame's capture needs besides the DAC's stack walk
+    /// (PDB signature and scope decoding, IL maps), so that its JIT compilation (generic code over
+    /// System.Reflection.Metadata is not precompiled) and first-use costs are paid before the pause. Stacks
+    /// are not walked: the DAC can crash on a running thread's torn stack.
+    /// </summary>
+    public void PrimeThreadFrames()
+    {
+        if (IsEmpty)
+            return;
+        using var pdb = new PdbLocals(_symbols);
+        foreach (ClrModule module in _runtime.EnumerateModules())
+        {
+            if (module.IsDynamic || module.Name is not { Length: > 0 } path || _symbols.Get(path)?.Pdb is null)
+                continue;
+            pdb.GetMethod(path, 0x06000001, 0);
+            foreach ((ulong methodTable, int _) in module.EnumerateTypeDefToMethodTableMap())
+            {
+                ClrMethod? jitted = _runtime.GetTypeByMethodTable(methodTable)?.Methods.FirstOrDefault(m => m.NativeCode != 0 && m.NativeCode != ulong.MaxValue);
+                if (jitted is not null)
+                {
+                    FrameVariables.ILOffsetAt(jitted, jitted.NativeCode);
+                    return;
+                }
+            }
+        }
+    }
+
     public void Dispose()
     {
         _dac?.Dispose();
@@ -47,6 +75,9 @@ internal sealed class FrameVariableCapture : IDisposable
     }
 
     public bool IsEmpty => _functions.Count == 0;
+
+    /// <summary>How many frames had their variables read so far.</summary>
+    public int FramesCaptured { get; private set; }
 
     /// <summary>Adds the planned variables to every matching frame of <paramref name="stacks"/>.</summary>
     public IReadOnlyList<CapturedStack> Capture(IReadOnlyList<CapturedStack> stacks)
@@ -64,6 +95,7 @@ internal sealed class FrameVariableCapture : IDisposable
                     continue;
                 frames ??= stack.Frames.ToList();
                 frames[i] = frame with { Variables = CaptureFrame(stack, frame, function) };
+                FramesCaptured++;
             }
             result.Add(frames is null ? stack : stack with { Frames = frames });
         }
