@@ -11,6 +11,9 @@ public sealed class KnownValuesFixture : IAsyncLifetime
 {
     public static readonly string[] BuildNames = ["debug", "release", "tc0"];
 
+    /// <summary>A Release build whose PDB was not deployed: captured live only, in the same snapshot.</summary>
+    public const string NoPdb = "nopdb";
+
     private readonly Dictionary<string, int> _pids = new();
     private readonly Dictionary<string, string> _dumpIds = new();
     private QueryServerProcess? _server;
@@ -42,8 +45,13 @@ public sealed class KnownValuesFixture : IAsyncLifetime
         _pids["debug"] = StartTarget("Debug", tieredCompilation: true);
         _pids["release"] = StartTarget("Release", tieredCompilation: true);
         _pids["tc0"] = StartTarget("Release", tieredCompilation: false);
+        string noPdb = Path.Combine(WorkDir, "ReleaseNoPdb");
+        Directory.CreateDirectory(noPdb);
+        foreach (string file in Directory.GetFiles(Path.Combine(WorkDir, "Release")).Where(f => !f.EndsWith(".pdb", StringComparison.Ordinal)))
+            File.Copy(file, Path.Combine(noPdb, Path.GetFileName(file)));
+        _pids[NoPdb] = StartTarget("ReleaseNoPdb", tieredCompilation: true);
 
-        var pidArgs = BuildNames.SelectMany(b => new[] { "--pid", Pid(b).ToString() });
+        var pidArgs = BuildNames.Append(NoPdb).SelectMany(b => new[] { "--pid", Pid(b).ToString() });
         RunResult live = Repo.Sideye(["snap", .. pidArgs, "--spec", spec, "--out", SnapshotsDir]);
         Assert.True(live.ExitCode == 0, "live snap: " + live);
         LiveId = Path.GetFileName(live.LastLine);

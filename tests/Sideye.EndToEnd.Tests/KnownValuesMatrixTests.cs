@@ -114,6 +114,25 @@ public sealed class KnownValuesMatrixTests
         }
     }
 
+    [Fact]
+    public async Task Without_the_PDB_async_frames_keep_their_names_and_thread_locals_say_the_PDB_is_missing()
+    {
+        // State machine fields are named in metadata; a thread frame's argument names are too. Only the
+        // locals of a thread frame need the PDB.
+        List<Captured> waits = await CapturedAsync(KnownValuesFixture.NoPdb, "live", WaitAsync);
+        foreach ((string name, string json) in KnownValuesTruth.Locals)
+            Assert.All(waits.Where(r => r.Column == name), r => Assert.Equal(json, Available(r)));
+
+        Dictionary<string, Captured> hold = (await CapturedAsync(KnownValuesFixture.NoPdb, "live", Hold)).ToDictionary(r => r.Column);
+        Assert.Equal("7", Available(hold["count"]));
+        Assert.Equal("\"sync\"", Available(hold["name"]));
+        foreach ((string name, _) in KnownValuesTruth.Locals)
+        {
+            Assert.Null(hold[name].Json);
+            Assert.Contains("PDB of KnownValues.dll", hold[name].Unavailable, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("debug")]
     [InlineData("release")]

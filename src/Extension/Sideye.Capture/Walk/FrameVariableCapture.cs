@@ -158,9 +158,12 @@ internal sealed class FrameVariableCapture : IDisposable
             {
                 string where = list.ILOffset >= 0 ? $"at IL offset 0x{list.ILOffset:x}" : "at this instruction";
                 string names = list.Variables.Count == 0 ? "none" : string.Join(", ", list.Variables.Select(x => x.Name));
+                string? module = method.Type?.Module?.Name;
                 string reason = list.Unavailable is { } why
                     ? $"'{v.RootVariable}' could not be read: {why}"
-                    : $"'{v.RootVariable}' is not in scope {where} (in scope: {names})";
+                    : module is not null && _symbols.Get(module)?.Pdb is null
+                        ? $"'{v.RootVariable}' has no name without the PDB of {Path.GetFileName(module)}, which was not found (put {Path.ChangeExtension(Path.GetFileName(module), ".pdb")} beside it, or embed it); arguments and slots here: {names}"
+                        : $"'{v.RootVariable}' is not in scope {where} (in scope: {names})";
                 values.Add(new CapturedVariable(function.Function, v.Column, null, null, null, reason));
                 continue;
             }
