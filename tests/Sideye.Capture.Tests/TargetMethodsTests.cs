@@ -147,6 +147,21 @@ public sealed class TargetMethodsTests : IClassFixture<ReleaseTargetFixture>, ID
         Assert.False(run.IsStatic); // <>4__this is hoisted: Name is read after the await
         Assert.Equal(["round"], run.Parameters.Select(p => p.Name));
 
+        // dumps/known-values/RunningAsync.cs: 'hoisted' is used after the await, so it is a state machine field with
+        // its scope in MoveNext; 'notHoisted' is not, and the Release compiler kept it on the IL stack with no PDB
+        // name, so it is not listed (a capture could not find it by name either).
+        Assert.True(methods.TryDescribe("KnownValues.RunningAsync.BlockBeforeAwaitAsync", out MethodDescription? running));
+        var variables = Assert.Single(running.Overloads).Variables.ToDictionary(v => v.Name);
+        Assert.Equal((VariableStorage.StateMachine, MethodVariableKind.Local, "<hoisted>5__2"), (variables["hoisted"].Storage, variables["hoisted"].Kind, variables["hoisted"].Field));
+        Assert.NotEmpty(variables["hoisted"].Scopes);
+        Assert.DoesNotContain("notHoisted", variables.Keys);
+        TargetMethod runningMethod = running.ToTargetMethod();
+        foreach (MethodVariable parameter in variables.Values.Where(v => v.Kind == MethodVariableKind.Parameter))
+        {
+            // Whatever the compiler chose for each parameter, the checker offers exactly the hoisted ones.
+            Assert.Equal(parameter.Storage == VariableStorage.StateMachine, runningMethod.Parameters.Any(p => p.Name == parameter.Name));
+        }
+
         Assert.True(methods.TryResolve("KnownValues.Holder.Hold", out TargetMethod? hold));
         Assert.False(hold.IsAsync);
         Assert.Equal(["count", "name"], hold.Parameters.Select(p => p.Name));

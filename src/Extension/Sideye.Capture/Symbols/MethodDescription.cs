@@ -9,9 +9,10 @@ public sealed record MethodDescription(string Function, IReadOnlyList<MethodOver
     public bool IsAsync => Overloads.Any(o => o.IsAsync);
 
     /// <summary>
-    /// The spec checker's view: only what a capture can read (an async method's variables that were not hoisted
-    /// are left out, so a spec naming one fails the check instead of capturing NULL forever), overloads merged by
-    /// name (the first type seen wins). <c>this</c> counts when any overload can capture it.
+    /// The spec checker's view: only what a capture can read (an async method's parameters and <c>this</c> that were
+    /// not hoisted are left out, so a spec naming one fails the check instead of capturing NULL forever; its locals
+    /// that were not hoisted stay, as running calls have them), overloads merged by name (the first type seen wins).
+    /// <c>this</c> counts when any overload can capture it.
     /// </summary>
     public TargetMethod ToTargetMethod()
     {

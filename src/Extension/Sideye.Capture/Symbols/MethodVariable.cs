@@ -16,6 +16,9 @@ public sealed record MethodVariable(
     string? Field,
     IReadOnlyList<IlRange> Scopes)
 {
-    /// <summary>Whether a spec can capture it: everything but an async method's variables that were not hoisted.</summary>
-    public bool CanCapture => Storage != VariableStorage.NotHoisted;
+    /// <summary>
+    /// Whether a capture can ever read it: everything but an async method's parameters and <c>this</c> that were not
+    /// hoisted. A local that was not hoisted is read while the call runs on a thread (MoveNext's own local).
+    /// </summary>
+    public bool CanCapture => Storage != VariableStorage.NotHoisted || Kind == MethodVariableKind.Local;
 }

@@ -15,8 +15,9 @@ public enum VariableStorage
     Closure,
 
     /// <summary>
-    /// An async method's variable that was not hoisted (Release builds hoist only what is used after an await): it
-    /// exists only in MoveNext's frame while it runs, never in a suspended call, so a spec cannot capture it.
+    /// An async method's variable that was not hoisted (Release builds hoist only what is used after an await). A
+    /// local then exists only in MoveNext's frame: it has a value while the call runs on a thread (where the PDB
+    /// names it), never in a suspended call. A parameter or <c>this</c> is not even there: it cannot be captured.
     /// </summary>
     NotHoisted,
 }

@@ -130,13 +130,14 @@ internal static class SpecCheckCommand
             }
             foreach (CaptureSpec capture in function.Captures)
             {
-                MethodVariable? variable = method.Overloads.SelectMany(o => o.Variables).FirstOrDefault(v => v.Name == capture.RootVariable);
-                if (variable is { CanCapture: false } && !method.Overloads.SelectMany(o => o.Variables).Any(v => v.Name == capture.RootVariable && v.CanCapture))
-                {
-                    string kind = variable.Kind == MethodVariableKind.Parameter ? "a parameter" : variable.Kind == MethodVariableKind.This ? "'this'" : "a local";
-                    yield return (capture.ExprSpan.Line, capture.ExprSpan.Column,
-                        $"{capture.ExprSpan}: note: '{capture.RootVariable}' is {kind} of {method.Function}, but the compiler did not hoist it into the async state machine (it is not used after an await in this build), so a suspended call does not have it. `sideye spec vars {method.Function}` shows what is hoisted.");
-                }
+                var named = method.Overloads.SelectMany(o => o.Variables).Where(v => v.Name == capture.RootVariable).ToList();
+                if (named.Count == 0 || named.Any(v => v.Storage != VariableStorage.NotHoisted))
+                    continue;
+                MethodVariable variable = named[0];
+                string at = $"{capture.ExprSpan}: note: '{capture.RootVariable}' is";
+                yield return (capture.ExprSpan.Line, capture.ExprSpan.Column, variable.Kind == MethodVariableKind.Local
+                    ? $"{at} a local of {method.Function} that the compiler did not hoist into the async state machine (it is not used after an await in this build): it has a value only in frames where the call is running on a thread, and is NULL for suspended calls."
+                    : $"{at} {(variable.Kind == MethodVariableKind.This ? "'this'" : "a parameter")} of {method.Function}, but the compiler did not hoist it into the async state machine (it is not used after an await in this build), so no capture can read it. `sideye spec vars {method.Function}` shows what is hoisted.");
             }
         }
     }

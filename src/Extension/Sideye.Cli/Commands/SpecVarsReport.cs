@@ -145,7 +145,7 @@ internal static partial class SpecVarsReport
         string threads = string.Join(", ", group.Select(g => g.Stack).Distinct().Take(5).Select(ThreadName));
         if (group.Select(g => g.Stack).Distinct().Count() > 5)
             threads += ", ...";
-        string running = frame.ObjectAddress is not null ? " running the async call (variables read from its state machine)" : "";
+        string running = frame.ObjectAddress is not null ? " running the async call (its state machine and MoveNext's own locals)" : "";
         string frames = group.Count == 1 ? "thread" : $"{group.Count} threads";
         return $"[{frames}] {threads}{running}, depth {depth}, at {il}{at}";
     }
@@ -171,7 +171,8 @@ internal static partial class SpecVarsReport
         VariableStorage.Frame => v.Kind == MethodVariableKind.Local ? "frame (IL local)" : "frame (argument)",
         VariableStorage.StateMachine => $"state machine field {v.Field}",
         VariableStorage.Closure => $"lambda closure field {v.Field}",
-        _ => "not hoisted: only in MoveNext's frame, cannot be captured",
+        _ when v.Kind == MethodVariableKind.Local => "not hoisted: MoveNext local, only while running on a thread",
+        _ => "not hoisted: cannot be captured",
     };
 
     private static string Scope(MethodVariable v)
