@@ -55,15 +55,12 @@ public sealed class SnapshotSession : IDisposable
 
         var results = new ProcessCaptureResult?[prepared.Count];
         using var watchdog = ResumeWatchdog.Start(prepared.Select(p => p.Process.Pid));
-        // Several processes talk to each other: freeze them all at one instant (SIGSTOP, microseconds apart)
-        // before the slower ptrace attaches, or the first one stopped lets the others drain their in-flight
-        // work (a server finishes its 10 ms handlers while its client is already frozen).
-        long? stoppedAt = null;
-        if (prepared.Count > 1)
-        {
-            stoppedAt = Stopwatch.GetTimestamp();
-            prepared.ForEach(p => Posix.Stop(p.Process.Pid));
-        }
+        // Freeze every process at one instant (SIGSTOP stops all of a process's threads at once, processes
+        // microseconds apart) before the slower ptrace attaches, which stop one thread after another: the
+        // threads not yet attached would run on, and several processes that talk to each other would drain
+        // their in-flight work (a server finishes its 10 ms handlers while its client is already frozen).
+        long stoppedAt = Stopwatch.GetTimestamp();
+        prepared.ForEach(p => Posix.Stop(p.Process.Pid));
         DateTimeOffset capturedAt = DateTimeOffset.UtcNow;
         var threads = prepared.Select((process, i) => new Thread(() =>
         {
