@@ -59,3 +59,17 @@ public sealed class Worker(string name)
         return answer;
     }
 }
+
+/// <summary>A generic type's async method: frames name it <c>KnownValues.Box&lt;_&gt;.WaitAsync</c>, a spec <c>KnownValues.Box.WaitAsync</c>.</summary>
+public sealed class Box<T>(T value)
+{
+    public T Value { get; } = value;
+
+    public async Task<T> WaitAsync(int round)
+    {
+        int answer = 42;
+        await AsyncHolder.NeverTask;
+        Console.WriteLine($"{round} {answer}");
+        return Value;
+    }
+}

@@ -20,6 +20,7 @@ public static class Program
             AsyncHolder.WaitAsync(3, "three"),
         ];
         Statics.PendingWorker = new Worker("worker-1").RunAsync(5);
+        Statics.PendingBox = new Box<string>("boxed").WaitAsync(3);
         AsyncHolder.FireAndForget("void-op");
 
         var beforeAwait = new Thread(() => _ = RunningAsync.BlockBeforeAwaitAsync(8, "eight")) { Name = "async-before-await", IsBackground = true };

@@ -20,6 +20,9 @@ public static class Statics
     public static Point P;
     /// <summary>RunningAsync.BlockAfterAwaitAsync's task (never completes).</summary>
     public static Task? PendingRunning;
+
+    /// <summary>Box&lt;string&gt;.WaitAsync's task (never completes).</summary>
+    public static Task<string>? PendingBox;
     public static Node? Cycle;
     public static string? LongText;
     public static List<int>? Many;

@@ -15,6 +15,12 @@ public sealed record CapturePlan(
     public static readonly CapturePlan Empty = new([], CaptureLimits.Default, []);
 
     /// <summary>
+    /// The key a function is matched by: a spec's <c>Ns.Cache&lt;T&gt;.Get</c> or <c>Ns.Cache`1.Get</c> and a frame's
+    /// <c>Ns.Cache&lt;_&gt;.Get</c> (any instantiation) are all <c>Ns.Cache.Get</c>.
+    /// </summary>
+    public static string FunctionKey(string function) => TypeNames.Normalize(function);
+
+    /// <summary>
     /// The budgets for a value of the given runtime type: its override if the spec has one, else the defaults.
     /// Accepts ClrMD-style names (<c>Ns.Outer+Inner&lt;System.Int32&gt;</c>) as well as C# ones.
     /// </summary>

@@ -60,6 +60,11 @@ public sealed class KnownValuesMatrixTests
         Assert.Equal("\"worker-1\"", Available(worker["worker_name"]));
         Assert.Equal("5", Available(worker["round"]));
         Assert.Equal("42", Available(worker["answer"]));
+
+        // A generic type's method: the spec names it without type arguments, the frame is Box<_>.WaitAsync.
+        Dictionary<string, Captured> box = (await CapturedAsync(build, source, "KnownValues.Box.WaitAsync")).ToDictionary(r => r.Column);
+        Assert.Equal("""{"Value":"boxed"}""", Available(box["this"]));
+        Assert.Equal("3", Available(box["round"]));
     }
 
     [Theory]
@@ -143,7 +148,7 @@ public sealed class KnownValuesMatrixTests
         const string sql = "SELECT \"function\", \"column\", value, unavailable FROM captured_values WHERE pid = {0} ORDER BY ALL";
         var live = await _kv.Api.QueryAsync(_kv.SnapshotId(build, "live"), string.Format(sql, _kv.Pid(build)));
         var dump = await _kv.Api.QueryAsync(_kv.SnapshotId(build, "dump"), string.Format(sql, _kv.Pid(build)));
-        Assert.Equal(21 + (3 * 21) + 4 + 4 + 4, live.Count); // dumps/known-values/sideye.yaml: Hold 21 columns, WaitAsync 3 frames x 21, RunAsync 4, two RunningAsync 4 each
+        Assert.Equal(21 + (3 * 21) + 4 + 4 + 4 + 3, live.Count); // dumps/known-values/sideye.yaml: Hold 21 columns, WaitAsync 3 frames x 21, RunAsync 4, two RunningAsync 4 each, Box 3
         Assert.Equal(live.Select(r => string.Join("|", r)), dump.Select(r => string.Join("|", r)));
     }
 

@@ -31,7 +31,9 @@ internal sealed class FrameVariableCapture : IDisposable
     public FrameVariableCapture(ClrRuntime runtime, CapturePlan plan, SymbolCache symbols, string? dacPath)
     {
         _runtime = runtime;
-        _functions = plan.Functions.ToDictionary(f => f.Function, StringComparer.Ordinal);
+        _functions = new Dictionary<string, FunctionCapture>(StringComparer.Ordinal);
+        foreach (FunctionCapture function in plan.Functions)
+            _functions.TryAdd(CapturePlan.FunctionKey(function.Function), function);
         _renderer = new ValueRenderer(runtime, plan);
         _symbols = symbols;
         _dacPath = dacPath;
@@ -76,6 +78,19 @@ internal sealed class FrameVariableCapture : IDisposable
 
     public bool IsEmpty => _functions.Count == 0;
 
+    private readonly Dictionary<string, FunctionCapture?> _byFrameMethod = new(StringComparer.Ordinal);
+
+    /// <summary>The spec'd function a frame belongs to (any instantiation of a generic type), or null; memoized per name.</summary>
+    private FunctionCapture? FunctionOf(string frameMethod)
+    {
+        if (!_byFrameMethod.TryGetValue(frameMethod, out FunctionCapture? function))
+        {
+            _functions.TryGetValue(CapturePlan.FunctionKey(frameMethod), out function);
+            _byFrameMethod[frameMethod] = function;
+        }
+        return function;
+    }
+
     /// <summary>How many frames had their variables read so far.</summary>
     public int FramesCaptured { get; private set; }
 
@@ -91,7 +106,7 @@ internal sealed class FrameVariableCapture : IDisposable
             for (int i = 0; i < stack.Frames.Count; i++)
             {
                 CapturedFrame frame = stack.Frames[i];
-                if (!_functions.TryGetValue(frame.Method, out FunctionCapture? function))
+                if (FunctionOf(frame.Method) is not { } function)
                     continue;
                 frames ??= stack.Frames.ToList();
                 frames[i] = frame with { Variables = CaptureFrame(stack, frame, function) };
