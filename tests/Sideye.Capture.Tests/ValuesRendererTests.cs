@@ -290,7 +290,7 @@ public abstract class ValuesRendererTests
     public void Async_state_machines_list_parameters_and_hoisted_locals_by_their_source_names()
     {
         List<StateMachineVariables> waits = _target.Boxes
-            .Where(b => b.Type!.Name!.Contains("<WaitAsync>", StringComparison.Ordinal))
+            .Where(b => b.Type!.Name!.Contains("AsyncHolder+<WaitAsync>", StringComparison.Ordinal))
             .Select(b => Read(b.Address))
             .OrderBy(m => Renderer.RenderLocation(m.Find("jobId")!.Location).Json)
             .ToList();
