@@ -64,6 +64,19 @@ public sealed class SpecUpdateTests : IAsyncLifetime
     }
 
     [Theory]
+    // The word DuckDB's caret points at, found in the user's SQL: line and column of that word in the YAML.
+    [InlineData("functions:\n  - function: A.B\n    capture: [cs]\n    columns:\n      - { name: x, sql: \"cs->'a' + nosuchcol\" }\n", "sideye.yaml:5:36: error:")]
+    [InlineData("tables:\n  - { name: t, sql: \"SELECT stack_id FROM stacks WHERE procesing\" }\n", "sideye.yaml:2:56: error:")]
+    public async Task AnUnboundNameIsReportedAtItsOwnLineAndColumn(string yaml, string position)
+    {
+        (int status, JsonElement problem) = await PutAsync(yaml);
+
+        Assert.Equal(400, status);
+        string[] diagnostics = [.. problem.GetProperty("diagnostics").EnumerateArray().Select(d => d.GetString()!)];
+        Assert.Contains(diagnostics, d => d.Contains(position, StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("functions:\n  - function: SlowRpc.Server.InfoService.GetInfo\n    captrue: [cs]\n", "unknown key 'captrue'")]
     [InlineData("functions:\n  - function: A.B\n    capture: [cs]\n    columns:\n      - { name: x, sql: \"cz->'a'\" }\n", "cz")]
     [InlineData("functions:\n  - function: A.B\n    capture: [cs]\n    columns:\n      - { name: x, sql: \"1) AS y FROM stacks; DROP VIEW stacks; SELECT (1\" }\n", "x")]

@@ -23,13 +23,13 @@ public sealed class DuckDbSqlBinder(DuckDbEngine engine) : ISqlBinder
             BindFunctionTable(connection, table, errors);
         foreach (DerivedTableSql table in sql.DerivedTables)
         {
-            string? error = Try(() =>
+            (string? error, int? offset) = Try(table.Sql, () =>
             {
                 SqlGate.Check(connection, JsonPathRewriter.Rewrite(table.Sql));
                 DuckDbEngine.Execute(connection, SpecViewSql.DerivedTableView(table));
             });
             if (error is not null)
-                errors.Add(new SqlBindError(table.Name, null, error));
+                errors.Add(new SqlBindError(table.Name, null, error, offset));
         }
         if (errors.Count == 0)
             DuckDbEngine.Execute(connection, SpecViewSql.AllCapturedDataView(sql));
@@ -44,7 +44,7 @@ public sealed class DuckDbSqlBinder(DuckDbEngine engine) : ISqlBinder
         var bound = new List<ExtraColumnSql>();
         foreach (ExtraColumnSql extra in table.ExtraColumns)
         {
-            string? error = Try(() =>
+            (string? error, int? offset) = Try(extra.Sql, () =>
             {
                 SqlGate.CheckExpression(connection, JsonPathRewriter.Rewrite(extra.Sql));
                 DuckDbEngine.Execute(connection,
@@ -53,26 +53,27 @@ public sealed class DuckDbSqlBinder(DuckDbEngine engine) : ISqlBinder
             if (error is null)
                 bound.Add(extra);
             else
-                errors.Add(new SqlBindError(table.Table, extra.Name, error));
+                errors.Add(new SqlBindError(table.Table, extra.Name, error, offset));
         }
         // The view with the extra columns that bound, so derived tables are checked against what will exist.
         DuckDbEngine.Execute(connection, SpecViewSql.FunctionTableView(table, $"SELECT * FROM {SqlText.Identifier(source)}", bound));
     }
 
-    private static string? Try(Action action)
+    /// <summary>Runs a check of <paramref name="userSql"/>: null, or the message and, when DuckDB points at a word of the user's SQL, its offset.</summary>
+    private static (string? Error, int? Offset) Try(string userSql, Action action)
     {
         try
         {
             action();
-            return null;
+            return (null, null);
         }
         catch (QueryRejectedException e)
         {
-            return e.Message;
+            return (e.Message, null);
         }
         catch (DuckDBException e)
         {
-            return Clean(e.Message);
+            return (Clean(e.Message), SqlErrorPosition.Find(e.Message, userSql));
         }
     }
 
