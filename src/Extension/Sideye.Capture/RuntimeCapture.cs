@@ -59,7 +59,8 @@ public sealed class RuntimeCapture
         IReadOnlyList<CapturedStack> chains = new AsyncStackWalker(symbolizer, heap, cache).Walk(scan.Boxes);
         double variablesStart = sw.Elapsed.TotalMilliseconds;
         int framesWithVariables;
-        using (var variables = new FrameVariableCapture(runtime, _plan, _symbols, dacPath))
+        // The warm-up (no thread walk) reads a few frames only: enough to compile the code and load the types.
+        using (var variables = new FrameVariableCapture(runtime, _plan, _symbols, dacPath) { MaxFrames = walkThreads ? int.MaxValue : 256 })
         {
             threads = variables.Capture(threads);
             chains = variables.Capture(chains);

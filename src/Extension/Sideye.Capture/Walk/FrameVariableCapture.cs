@@ -91,6 +91,9 @@ internal sealed class FrameVariableCapture : IDisposable
         return function;
     }
 
+    /// <summary>Frames to read at most; the warm-up needs only a few of each shape to compile the code and load the types.</summary>
+    public int MaxFrames { get; init; } = int.MaxValue;
+
     /// <summary>How many frames had their variables read so far.</summary>
     public int FramesCaptured { get; private set; }
 
@@ -103,7 +106,7 @@ internal sealed class FrameVariableCapture : IDisposable
         foreach (CapturedStack stack in stacks)
         {
             List<CapturedFrame>? frames = null;
-            for (int i = 0; i < stack.Frames.Count; i++)
+            for (int i = 0; i < stack.Frames.Count && FramesCaptured < MaxFrames; i++)
             {
                 CapturedFrame frame = stack.Frames[i];
                 if (FunctionOf(frame.Method) is not { } function)
