@@ -124,8 +124,8 @@ public sealed partial class SpecCommandTests
             """);
         RunResult r = Repo.Sideye("spec", "check", spec);
         Assert.True(r.ExitCode == 1, r.ToString());
-        // At the sql: value (DuckDB's message has no offset into the user's SQL that survives our rewriting).
-        (int line, int column) = Position(spec, "\"cs->'ClientId' + nosuch\"");
+        // At the unbound word itself, inside the sql: value.
+        (int line, int column) = Position(spec, "nosuch\"");
         string error = Assert.Single(ErrorLines(r));
         Assert.StartsWith($"{spec}:{line}:{column}: error: the SQL of column 'client' in table 'BackgroundProcessor_ProcessClient' does not bind: Referenced column \"nosuch\" not found", error);
         Assert.Contains("not checked against a target", r.Stdout);

@@ -95,14 +95,14 @@ internal sealed class PdbLocals : IDisposable
                 MethodDefinition method = _metadata.GetMethodDefinition(handle);
                 TypeDefinitionHandle declaringHandle = method.GetDeclaringType();
                 TypeDefinition declaring = _metadata.GetTypeDefinition(declaringHandle);
-                var generics = new GenericNames(NamesOf(declaring.GetGenericParameters()), NamesOf(method.GetGenericParameters()));
+                var generics = new GenericNames(MetadataNames.GenericParameterNames(_metadata, declaring.GetGenericParameters()), MetadataNames.GenericParameterNames(_metadata, method.GetGenericParameters()));
                 MethodSignature<SignatureType> signature = method.DecodeSignature(SignatureTypeNames.Instance, generics);
 
                 string? thisType = signature.Header.IsInstance ? ThisTypeName(declaringHandle, generics) : null;
                 ImmutableArray<SignatureType> locals = DecodeLocals(method, generics);
                 return new MethodSymbols(
                     thisType,
-                    ParameterNames(method, signature.ParameterTypes.Length),
+                    MetadataNames.ParameterNames(_metadata, method, signature.ParameterTypes.Length),
                     signature.ParameterTypes.Select(Cleaned).ToArray(),
                     locals.Select(Cleaned).ToArray(),
                     LocalNames(handle, ilOffset, locals.Length),
@@ -116,9 +116,6 @@ internal sealed class PdbLocals : IDisposable
         }
 
         private static SignatureType Cleaned(SignatureType type) => type with { Name = SignatureTypeNames.Clean(type.Name) };
-
-        private ImmutableArray<string> NamesOf(GenericParameterHandleCollection parameters) =>
-            parameters.Select(p => _metadata.GetString(_metadata.GetGenericParameter(p).Name)).ToImmutableArray();
 
         private string ThisTypeName(TypeDefinitionHandle declaringHandle, GenericNames generics)
         {
@@ -143,20 +140,6 @@ internal sealed class PdbLocals : IDisposable
                 _ => null,
             };
             return baseName is "System.ValueType" or "System.Enum";
-        }
-
-        private string?[] ParameterNames(MethodDefinition method, int count)
-        {
-            var names = new string?[count];
-            foreach (ParameterHandle handle in method.GetParameters())
-            {
-                Parameter parameter = _metadata.GetParameter(handle);
-                int position = parameter.SequenceNumber - 1; // 0 is the return value
-                if (position >= 0 && position < count)
-                    names[position] = _metadata.GetString(parameter.Name);
-            }
-
-            return names;
         }
 
         private ImmutableArray<SignatureType> DecodeLocals(MethodDefinition method, GenericNames generics)

@@ -47,11 +47,11 @@ internal sealed class MethodReader
         MethodDefinition method = _metadata.GetMethodDefinition(handle);
         TypeDefinitionHandle declaringHandle = method.GetDeclaringType();
         TypeDefinition declaring = _metadata.GetTypeDefinition(declaringHandle);
-        var generics = new GenericNames(NamesOf(declaring.GetGenericParameters()), NamesOf(method.GetGenericParameters()));
+        var generics = new GenericNames(MetadataNames.GenericParameterNames(_metadata, declaring.GetGenericParameters()), MetadataNames.GenericParameterNames(_metadata, method.GetGenericParameters()));
         MethodSignature<SignatureType> signature = method.DecodeSignature(SignatureTypeNames.Instance, generics);
         bool isStatic = (method.Attributes & MethodAttributes.Static) != 0;
         string name = _metadata.GetString(method.Name);
-        string?[] parameterNames = ParameterNames(method, signature.ParameterTypes.Length);
+        string?[] parameterNames = MetadataNames.ParameterNames(_metadata, method, signature.ParameterTypes.Length);
 
         var parameters = new List<MethodVariable>();
         for (int i = 0; i < parameterNames.Length; i++)
@@ -85,7 +85,7 @@ internal sealed class MethodReader
         List<MethodVariable> declaredParameters, TypeDefinitionHandle stateMachineHandle)
     {
         TypeDefinition stateMachine = _metadata.GetTypeDefinition(stateMachineHandle);
-        var generics = new GenericNames(NamesOf(stateMachine.GetGenericParameters()), []);
+        var generics = new GenericNames(MetadataNames.GenericParameterNames(_metadata, stateMachine.GetGenericParameters()), []);
         MethodDefinitionHandle? moveNext = null;
         foreach (MethodDefinitionHandle candidate in stateMachine.GetMethods())
         {
@@ -157,7 +157,7 @@ internal sealed class MethodReader
         if (closureType.TypeToken == 0 || MetadataTokens.EntityHandle(closureType.TypeToken) is not { Kind: HandleKind.TypeDefinition } entity)
             return;
         TypeDefinition closure = _metadata.GetTypeDefinition((TypeDefinitionHandle)entity);
-        var generics = new GenericNames(NamesOf(closure.GetGenericParameters()), []);
+        var generics = new GenericNames(MetadataNames.GenericParameterNames(_metadata, closure.GetGenericParameters()), []);
         foreach (FieldDefinitionHandle fieldHandle in closure.GetFields())
         {
             FieldDefinition field = _metadata.GetFieldDefinition(fieldHandle);
@@ -312,22 +312,6 @@ internal sealed class MethodReader
             new SignatureType(name, IsValueType: false),
             typeParameters.Select(n => new SignatureType(n, IsValueType: false)).ToImmutableArray()).Name;
     }
-
-    private string?[] ParameterNames(MethodDefinition method, int count)
-    {
-        var names = new string?[count];
-        foreach (ParameterHandle handle in method.GetParameters())
-        {
-            Parameter parameter = _metadata.GetParameter(handle);
-            int position = parameter.SequenceNumber - 1; // 0 is the return value
-            if (position >= 0 && position < count)
-                names[position] = _metadata.GetString(parameter.Name);
-        }
-        return names;
-    }
-
-    private ImmutableArray<string> NamesOf(GenericParameterHandleCollection parameters) =>
-        parameters.Select(p => _metadata.GetString(_metadata.GetGenericParameter(p).Name)).ToImmutableArray();
 
     private static string Clean(SignatureType type) => SignatureTypeNames.Clean(type.Name);
 }
