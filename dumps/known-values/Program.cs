@@ -26,6 +26,8 @@ public static class Program
         var beforeAwait = new Thread(() => _ = RunningAsync.BlockBeforeAwaitAsync(8, "eight")) { Name = "async-before-await", IsBackground = true };
         beforeAwait.Start();
         Statics.PendingRunning = RunningAsync.BlockAfterAwaitAsync(9, "nine");
+        new Thread(RefHolder.Run) { Name = "ref-holder", IsBackground = true }.Start();
+        RefHolder.InPlace.Wait();
         RunningAsync.BeforeAwaitInPlace.Wait();
         RunningAsync.AfterAwaitInPlace.Wait();
 

@@ -98,6 +98,27 @@ public sealed class KnownValuesMatrixTests
 
     [Theory]
     [MemberData(nameof(Matrix))]
+    public async Task By_reference_arguments_and_a_struct_this_are_read_through_their_pointers(string build, string source)
+    {
+        // RefHolder.Hold(ref int counter, in Point origin) on a struct: the frame holds pointers into the caller's frame.
+        Dictionary<string, Captured> byColumn = (await CapturedAsync(build, source, "KnownValues.RefHolder.Hold")).ToDictionary(r => r.Column);
+        var truth = new[]
+        {
+            ("this", """{"Id":11,"Label":"ref-holder"}"""), ("label", "\"ref-holder\""),
+            ("counter", "6"), ("origin", """{"X":-1,"Y":2}"""), ("origin_x", "-1"),
+        };
+        foreach ((string column, string json) in truth)
+        {
+            Captured value = byColumn[column];
+            if (build == "tc0" && value.Json is null)
+                Assert.False(string.IsNullOrWhiteSpace(value.Unavailable), $"{column} is NULL without a reason");
+            else
+                Assert.Equal(json, Available(value));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
     public async Task Async_methods_blocked_on_a_thread_are_captured_once_from_their_running_state_machine(string build, string source)
     {
         // Before its first await (state machine on the thread's stack in Release) and after one (resumed from
@@ -148,7 +169,7 @@ public sealed class KnownValuesMatrixTests
         const string sql = "SELECT \"function\", \"column\", value, unavailable FROM captured_values WHERE pid = {0} ORDER BY ALL";
         var live = await _kv.Api.QueryAsync(_kv.SnapshotId(build, "live"), string.Format(sql, _kv.Pid(build)));
         var dump = await _kv.Api.QueryAsync(_kv.SnapshotId(build, "dump"), string.Format(sql, _kv.Pid(build)));
-        Assert.Equal(21 + (3 * 21) + 4 + 4 + 4 + 3, live.Count); // dumps/known-values/sideye.yaml: Hold 21 columns, WaitAsync 3 frames x 21, RunAsync 4, two RunningAsync 4 each, Box 3
+        Assert.Equal(21 + (3 * 21) + 4 + 4 + 4 + 3 + 5, live.Count); // dumps/known-values/sideye.yaml: Hold 21 columns, WaitAsync 3 frames x 21, RunAsync 4, two RunningAsync 4 each, Box 3, RefHolder 5
         Assert.Equal(live.Select(r => string.Join("|", r)), dump.Select(r => string.Join("|", r)));
     }
 

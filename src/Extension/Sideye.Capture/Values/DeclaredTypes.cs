@@ -32,15 +32,12 @@ internal sealed class DeclaredTypes
         string fullName = Keywords.TryGetValue(name, out string? mapped) ? mapped : name;
         try
         {
-            type = _runtime.BaseClassLibrary.GetTypeByName(fullName);
-            if (type is null)
+            type = FindByName(fullName);
+            // Signatures write nested types with dots (Outer.Inner); the runtime with '+' (Outer+Inner).
+            for (int dot = fullName.LastIndexOf('.'); type is null && dot > 0 && fullName.IndexOf('<') < 0; dot = fullName.LastIndexOf('.', dot - 1))
             {
-                foreach (ClrModule module in _runtime.EnumerateModules())
-                {
-                    type = module.GetTypeByName(fullName);
-                    if (type is not null)
-                        break;
-                }
+                string nested = fullName[..dot] + "+" + fullName[(dot + 1)..].Replace('.', '+');
+                type = FindByName(nested);
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -50,5 +47,19 @@ internal sealed class DeclaredTypes
 
         _cache[name] = type;
         return type;
+    }
+
+    private ClrType? FindByName(string fullName)
+    {
+        ClrType? type = _runtime.BaseClassLibrary.GetTypeByName(fullName);
+        if (type is not null)
+            return type;
+        foreach (ClrModule module in _runtime.EnumerateModules())
+        {
+            type = module.GetTypeByName(fullName);
+            if (type is not null)
+                return type;
+        }
+        return null;
     }
 }

@@ -223,6 +223,23 @@ internal sealed class FrameVariableCapture : IDisposable
     {
         location = null;
         error = null;
+        // By reference (ref/in/out parameters, a struct method's `this`): the frame holds a managed pointer to
+        // the value, wherever it lives (the caller's stack, a field, an array element).
+        if (variable.TypeName is { } declared && declared.StartsWith("ref ", StringComparison.Ordinal))
+        {
+            if (variable.Bytes is not { Length: 8 } pointerBytes || BitConverter.ToUInt64(pointerBytes) is not (> 0 and var target))
+            {
+                error = $"'{variable.Name}' ({declared}) holds no readable pointer here";
+                return false;
+            }
+            if (_renderer.FindType(declared[4..]) is not { } pointee)
+            {
+                error = $"type '{declared[4..]}' of '{variable.Name}' is not loaded in the target (or is a generic instantiation this build cannot lay out)";
+                return false;
+            }
+            location = ValueLocation.InMemory(pointee, target);
+            return true;
+        }
         bool isReference = (variable.Kind & (DacValueKind.Reference | DacValueKind.String | DacValueKind.Array)) != 0 &&
                            (variable.Kind & (DacValueKind.ValueType | DacValueKind.Enum)) == 0;
         // A reference's object knows its own type; a struct or primitive needs its declared type.
