@@ -28,6 +28,10 @@ public sealed class SideyeCommand : CommandBase
     [ServiceImport(Optional = true)]
     public ITarget? Target { get; set; }
 
+    /// <summary>The host's view of the runtime: it knows which DAC it loaded (possibly downloaded for a dump from elsewhere).</summary>
+    [ServiceImport(Optional = true)]
+    public IRuntime? HostRuntime { get; set; }
+
     public override void Invoke()
     {
         try
@@ -82,7 +86,9 @@ public sealed class SideyeCommand : CommandBase
         using var session = new SnapshotSession(message => WriteLine(message)) { Plan = plan, SpecPath = Spec is null ? null : Path.GetFullPath(Spec) };
         try
         {
-            ProcessCaptureResult result = new DumpCapture(session.Symbols, plan).CaptureRuntime(Runtime, pid, version, dumpName);
+            // Thread frames' locals are read through a second instance of the DAC the host uses.
+            string? dacPath = HostRuntime?.GetDacFilePath(out _);
+            ProcessCaptureResult result = new DumpCapture(session.Symbols, plan).CaptureRuntime(Runtime, pid, version, dumpName, dacPath: dacPath);
             SnapshotOutcome outcome = Task.Run(() => session.WriteAsync([result], [], DateTimeOffset.UtcNow, "dotnet-dump", outDirectory))
                 .GetAwaiter().GetResult();
             WriteLine($"sideye: {result.Stacks.Count} stacks from pid {pid} in {result.CaptureMs:0} ms");
