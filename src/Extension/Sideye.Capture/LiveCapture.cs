@@ -25,6 +25,24 @@ public sealed class LiveCapture
         _progress = progress ?? (_ => { });
     }
 
+    /// <summary>How often a process stopped during a garbage collection is let run and stopped again.</summary>
+    public int MaxGcRetries { get; init; } = 20;
+
+    /// <summary>How long it runs each time, to finish the collection.</summary>
+    public TimeSpan GcRetryDelay { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    private static bool HeapWalkable(OpenedTarget target)
+    {
+        try
+        {
+            return target.Runtime.Heap.CanWalkHeap;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return true; // not knowable: walk, and let the walk report what it cannot read
+        }
+    }
+
     /// <summary>Maximum time a target may stay paused; past it the capture of that process is abandoned.</summary>
     public TimeSpan MaxPause { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -74,6 +92,23 @@ public sealed class LiveCapture
         try
         {
             target = TargetOpener.AttachLive(process, suspend: true);
+            // Stopped in the middle of a garbage collection, the heap cannot be walked (no async stacks, no
+            // variables on the heap): let the process run a few milliseconds to finish it, and stop it again.
+            int gcRetries = 0;
+            while (!HeapWalkable(target) && gcRetries < MaxGcRetries && !deadline.IsCancellationRequested)
+            {
+                target.Dispose();
+                target = null;
+                Posix.Continue(process.Pid);
+                gcRetries++;
+                Thread.Sleep(GcRetryDelay);
+                stoppedAt = Stopwatch.GetTimestamp();
+                pause.Restart();
+                Posix.Stop(process.Pid);
+                target = TargetOpener.AttachLive(process, suspend: true);
+            }
+            if (gcRetries > 0)
+                _progress($"{process.Describe()}: stopped during a garbage collection; let it run {GcRetryDelay.TotalMilliseconds:0} ms and stopped it again ({gcRetries} time(s))");
             double attachMs = pause.Elapsed.TotalMilliseconds;
             RuntimeWalk walk;
             try

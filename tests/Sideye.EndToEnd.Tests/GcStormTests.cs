@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Sideye.EndToEnd.Tests;
+
+/// <summary>
+/// dumps/gc-storm: a process in a stop-the-world garbage collection much of the time. A live snapshot that
+/// stops it mid-collection cannot walk the heap; Sideye lets it finish and stops it again, so every
+/// snapshot has every parked async call and its variables.
+/// </summary>
+public sealed class GcStormTests : IClassFixture<GcStormTests.Fixture>
+{
+    private const int Snapshots = 6;
+    private readonly Fixture _storm;
+
+    public GcStormTests(Fixture storm) => _storm = storm;
+
+    [Fact]
+    public async Task Every_snapshot_has_all_parked_calls_with_their_variables()
+    {
+        Assert.Equal(Snapshots, _storm.SnapshotIds.Count);
+        foreach (string id in _storm.SnapshotIds)
+        {
+            List<JsonElement> row = Assert.Single(await _storm.Server.Api.QueryAsync(id,
+                "SELECT count(*), count(DISTINCT CAST(id AS INTEGER)), count(*) FILTER (WHERE label = '\"parked-' || CAST(id AS VARCHAR) || '\"') FROM Parked_WaitAsync"));
+            Assert.Equal([10, 10, 10], row.Select(c => c.GetInt64()));
+        }
+    }
+
+    [Fact]
+    public async Task No_snapshot_reports_an_unwalkable_heap()
+    {
+        foreach (string id in _storm.SnapshotIds)
+        {
+            JsonElement snapshot = await _storm.Server.Api.GetJsonAsync($"/api/snapshots/{id}");
+            Assert.DoesNotContain("heap cannot be walked", snapshot.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    public sealed class Fixture : IAsyncLifetime
+    {
+        private int _pid;
+
+        public string WorkDir { get; } = Path.Combine(Path.GetTempPath(), "sideye-gc-" + Guid.NewGuid().ToString("N")[..8]);
+        public List<string> SnapshotIds { get; } = [];
+        public QueryServerProcess Server { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            Directory.CreateDirectory(WorkDir);
+            string bin = Path.Combine(WorkDir, "bin");
+            RunResult build = Repo.Run("dotnet", ["build", Path.Combine(Repo.Root, "dumps/gc-storm/GcStorm.csproj"), "-c", "Release", "-o", bin, "-nologo", "-v", "q"]);
+            Assert.True(build.ExitCode == 0, "build: " + build);
+            string output = Path.Combine(WorkDir, "gc-storm.out");
+            // Outside our process tree (a child's ptrace stop can be reaped by .NET's SIGCHLD handling).
+            RunResult start = Repo.Run("setsid", ["--fork", "sh", "-c", $"exec dotnet '{Path.Combine(bin, "GcStorm.dll")}' > '{output}' 2>&1"]);
+            Assert.True(start.ExitCode == 0, "setsid: " + start);
+            var wait = Stopwatch.StartNew();
+            while (_pid == 0 && wait.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                string? ready = File.Exists(output) ? File.ReadLines(output).FirstOrDefault(l => l.StartsWith("READY ", StringComparison.Ordinal)) : null;
+                if (ready is not null)
+                    _pid = int.Parse(ready["READY ".Length..]);
+                else
+                    await Task.Delay(50);
+            }
+            Assert.True(_pid != 0, "gc-storm printed no READY");
+
+            string spec = Path.Combine(WorkDir, "sideye.yaml");
+            File.Copy(Path.Combine(Repo.Root, "dumps/gc-storm/sideye.yaml"), spec);
+            string snapshots = Path.Combine(WorkDir, "snapshots");
+            for (int i = 0; i < Snapshots; i++)
+            {
+                RunResult snap = Repo.Sideye("snap", "--pid", _pid.ToString(), "--spec", spec, "--out", snapshots);
+                Assert.True(snap.ExitCode == 0, "snap: " + snap);
+                SnapshotIds.Add(Path.GetFileName(snap.LastLine));
+            }
+            Server = await QueryServerProcess.StartAsync(snapshots, spec, Path.Combine(WorkDir, "serve.log"), Snapshots);
+        }
+
+        public Task DisposeAsync()
+        {
+            Server?.Dispose();
+            if (_pid != 0)
+                try { Process.GetProcessById(_pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
+            if (Environment.GetEnvironmentVariable("SIDEYE_KEEP_E2E") != "1")
+                try { Directory.Delete(WorkDir, recursive: true); } catch (IOException) { }
+            return Task.CompletedTask;
+        }
+    }
+}
