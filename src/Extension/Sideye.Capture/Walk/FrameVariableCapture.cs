@@ -122,6 +122,19 @@ internal sealed class FrameVariableCapture : IDisposable
 
     private IReadOnlyList<CapturedVariable> CaptureFrame(CapturedStack stack, CapturedFrame frame, FunctionCapture function)
     {
+        try
+        {
+            return CaptureFrameCore(stack, frame, function);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
+        {
+            // One unreadable frame must not cost the snapshot: its columns say why instead.
+            return Unavailable(function, $"capture failed: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private IReadOnlyList<CapturedVariable> CaptureFrameCore(CapturedStack stack, CapturedFrame frame, FunctionCapture function)
+    {
         if (frame.Kind == FrameKinds.Async && frame.ObjectAddress is ulong box)
             return CaptureAsyncFrame(box, function);
         if (frame.Kind == FrameKinds.Managed && stack.OsThreadId is uint tid && frame.StackPointer is ulong sp && frame.InstructionPointer is ulong ip)
