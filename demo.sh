@@ -86,13 +86,23 @@ q "SELECT processing, count(*) AS handlers FROM InfoService_GetInfo GROUP BY ALL
 echo "-- How long was each process paused?"
 q "SELECT pid, name, round(pause_ms, 1) AS pause_ms, thread_count, async_stack_count FROM processes"
 
+# The blocked handler's row, for the links example below.
+HANDLER=$(python3 - "$BASE" "$ID" <<'PY'
+import json, sys, urllib.request
+base, sid = sys.argv[1:3]
+req = urllib.request.Request(f"{base}/api/snapshots/{sid}/query", headers={"Content-Type": "application/json"},
+                             data=json.dumps({"sql": "SELECT min(stack_id) FROM InfoService_GetInfo WHERE processing"}).encode())
+print(json.load(urllib.request.urlopen(req))["rows"][0][0] or "STACK_ID")
+PY
+)
+
 cat <<EOF2
 
 == Query server: $BASE   (snapshot $ID)
   Snapshots:    curl $BASE/api/snapshots
   SQL:          curl -X POST -H 'Content-Type: application/json' -d '{"sql":"SELECT kind, count(*) FROM stacks GROUP BY kind"}' $BASE/api/snapshots/$ID/query
   Stacks view:  curl '$BASE/api/snapshots/$ID/stacks?contains=GetInfo'
-  Links:        curl '$BASE/api/snapshots/$ID/links?table=InfoService_GetInfo&stack_id=STACK_ID'
+  Links:        curl '$BASE/api/snapshots/$ID/links?table=InfoService_GetInfo&stack_id=$HANDLER'   (from the blocked handler to ProcessClient)
   Spec:         curl $BASE/api/spec   (PUT a new one: new columns apply to old snapshots)
   Flame graph:  curl $BASE/api/snapshots/$ID/flamegraph      (?format=folded or ?format=speedscope too)
   OpenAPI:      $BASE/swagger/v1/swagger.json
