@@ -17,7 +17,7 @@ public sealed class SpecTablesTests(SpecServer fixture) : IClassFixture<SpecServ
         Assert.Equal(200, status);
         Assert.Equal(["stack_id", "pid", "depth", "request", "cs", "raw_request", "raw_cs", "processing", "last_background_service_time", "cs_addr"],
             body.GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
-        Assert.Equal(["BIGINT", "INTEGER", "INTEGER", "JSON", "JSON", "JSON", "JSON", "VARCHAR", "TIMESTAMP_NS", "VARCHAR"],
+        Assert.Equal(["BIGINT", "INTEGER", "INTEGER", "JSON", "JSON", "JSON", "JSON", "VARCHAR", "TIMESTAMP WITH TIME ZONE", "VARCHAR"],
             body.GetProperty("types").EnumerateArray().Select(c => c.GetString()));
         JsonElement rows = body.GetProperty("rows");
         Assert.Equal(100, rows.GetArrayLength());
@@ -26,7 +26,7 @@ public sealed class SpecTablesTests(SpecServer fixture) : IClassFixture<SpecServ
         Assert.Equal(42, locked[4].GetProperty("ClientId").GetInt32()); // JSON columns come back parsed
         Assert.True(locked[4].GetProperty("Mu").GetProperty("Processing").GetBoolean());
         Assert.Equal("true", locked[7].GetString());
-        Assert.Equal("2023-11-14T22:13:20", locked[8].GetString());
+        Assert.Equal("2023-11-14T22:13:20Z", locked[8].GetString()); // an instant (TimestampNanos), in UTC
         Assert.Equal("\"0x7f0000001000\"", locked[9].GetString());
     }
 
@@ -126,7 +126,7 @@ public sealed class SpecTablesTests(SpecServer fixture) : IClassFixture<SpecServ
         JsonElement[] columns = [.. tables[0].GetProperty("columns").EnumerateArray()];
         Assert.Equal(["raw_request", "raw_cs", "cs_addr"], columns.Where(c => !c.GetProperty("visible").GetBoolean()).Select(c => c.GetProperty("name").GetString()));
         JsonElement time = columns.Single(c => c.GetProperty("name").GetString() == "last_background_service_time");
-        Assert.Equal("TIMESTAMP_NS", time.GetProperty("type").GetString());
+        Assert.Equal("TIMESTAMP WITH TIME ZONE", time.GetProperty("type").GetString());
         Assert.Equal("TimestampNanos", time.GetProperty("spec_type").GetString());
         JsonElement link = Assert.Single(spec.GetProperty("links").EnumerateArray());
         Assert.Equal(["cs_addr"], link.GetProperty("from").GetProperty("columns").EnumerateArray().Select(c => c.GetString()));

@@ -35,8 +35,8 @@ public sealed record SpecResponse(
     private static string? ViewType(string? type) => type switch
     {
         null => null,
-        ColumnTypes.TimestampNanos => "TIMESTAMP_NS",
-        ColumnTypes.TimestampTicks => "TIMESTAMP",
+        ColumnTypes.TimestampNanos => "TIMESTAMP WITH TIME ZONE",
+        ColumnTypes.TimestampTicks => "TIMESTAMP WITH TIME ZONE",
         ColumnTypes.DurationNanos or ColumnTypes.DurationTicks => "INTERVAL",
         _ => type,
     };

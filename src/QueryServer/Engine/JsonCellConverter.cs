@@ -16,7 +16,11 @@ internal static class JsonCellConverter
     // Larger integers are not exact in an IEEE double, which is what a browser parses a JSON number into.
     private const long MaxSafeInteger = (1L << 53) - 1;
 
-    public static object? Convert(object? value, bool isJson)
+    /// <param name="value">A cell as DuckDB.NET returns it.</param>
+    /// <param name="isJson">The column is JSON: the text is parsed, so it is written as JSON, not as a string.</param>
+    /// <param name="isInstant">The column is a TIMESTAMP WITH TIME ZONE: DuckDB.NET hands over its UTC value as a
+    /// DateTime without a kind, which is written with 'Z'.</param>
+    public static object? Convert(object? value, bool isJson, bool isInstant = false)
     {
         switch (value)
         {
@@ -37,8 +41,8 @@ internal static class JsonCellConverter
             case float f:
                 return float.IsFinite(f) ? f : f.ToString(CultureInfo.InvariantCulture);
             case DateTime dt:
-                // TIMESTAMP has no zone; DuckDB.NET returns TIMESTAMPTZ as UTC. Both are written as they are.
-                return dt.ToString(dt.Kind == DateTimeKind.Utc ? "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'" : "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+                // TIMESTAMP has no zone and is written as it is; TIMESTAMPTZ is an instant, in UTC.
+                return dt.ToString(dt.Kind == DateTimeKind.Utc || isInstant ? "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'" : "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
             case DateTimeOffset dto:
                 return dto.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
             case DateOnly date:

@@ -59,11 +59,13 @@ public sealed class QueryRunner(DuckDbEngine engine, QueryServerOptions options)
         var columns = new string[n];
         var types = new string[n];
         var isJson = new bool[n];
+        var isInstant = new bool[n];
         for (int i = 0; i < n; i++)
         {
             columns[i] = reader.GetName(i);
             types[i] = described is { } d && d.Count == n ? d[i] : reader.GetDataTypeName(i).ToUpperInvariant();
             isJson[i] = types[i] == "JSON";
+            isInstant[i] = types[i] is "TIMESTAMP WITH TIME ZONE" or "TIMESTAMPTZ";
         }
         var rows = new List<IReadOnlyList<object?>>();
         bool truncated = false;
@@ -78,7 +80,7 @@ public sealed class QueryRunner(DuckDbEngine engine, QueryServerOptions options)
                 token.ThrowIfCancellationRequested();
             var cells = new object?[n];
             for (int i = 0; i < n; i++)
-                cells[i] = reader.IsDBNull(i) ? null : JsonCellConverter.Convert(reader.GetValue(i), isJson[i]);
+                cells[i] = reader.IsDBNull(i) ? null : JsonCellConverter.Convert(reader.GetValue(i), isJson[i], isInstant[i]);
             rows.Add(cells);
         }
         return new QueryResult(columns, types, rows, truncated, Stopwatch.GetElapsedTime(started).TotalMilliseconds);

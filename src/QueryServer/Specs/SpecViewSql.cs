@@ -81,8 +81,9 @@ public static class SpecViewSql
         return extra.Type switch
         {
             null => sql,
-            ColumnTypes.TimestampNanos => $"make_timestamp_ns({bigint})",
-            ColumnTypes.TimestampTicks => $"make_timestamp(({bigint} & {TicksMask}) // 10 - {EpochMicrosFromYear1})",
+            // Instants: TIMESTAMPTZ read as UTC (whatever the session's time zone), so results say 'Z'.
+            ColumnTypes.TimestampNanos => $"timezone('UTC', make_timestamp_ns({bigint}))",
+            ColumnTypes.TimestampTicks => $"timezone('UTC', make_timestamp(({bigint} & {TicksMask}) // 10 - {EpochMicrosFromYear1}))",
             ColumnTypes.DurationNanos => $"to_microseconds({bigint} // 1000)",
             ColumnTypes.DurationTicks => $"to_microseconds({bigint} // 10)",
             string type => $"TRY_CAST({sql} AS {type})",
