@@ -43,8 +43,8 @@ public sealed class DumpCapture
     /// </summary>
     private static bool HasReadableHeap(Microsoft.Diagnostics.Runtime.ClrRuntime runtime)
     {
-        if (!runtime.Heap.CanWalkHeap)
-            return false;
+        // Not CanWalkHeap: a full dump taken in the middle of a garbage collection has all its heap memory but
+        // cannot be walked; the walk says so in a warning. Only a dump without the memory is refused.
         var memory = runtime.DataTarget.DataReader;
         foreach (var segment in runtime.Heap.Segments)
         {

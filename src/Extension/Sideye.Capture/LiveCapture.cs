@@ -58,10 +58,9 @@ public sealed class LiveCapture
             capture.PreloadSymbols(warm.Runtime);
             try
             {
-                // Exercise the whole walk once so our code is JIT-compiled and the type layouts are known
-                // before the pause. The process is running, so the stacks read here may be torn: they are
-                // thrown away; only type facts (immutable while the process lives) are kept.
-                capture.Walk(warm.Runtime, cache, maxHeapObjects: 5_000_000, walkThreads: false);
+                // Learn the type layouts before the pause. The process is running, so only type facts
+                // (immutable while the process lives) are learned; no object is followed.
+                capture.WarmUp(warm.Runtime, cache, maxHeapObjects: 5_000_000);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

@@ -33,9 +33,44 @@ public sealed class RuntimeCapture
         }
     }
 
-    /// <summary>Walks the runtime. <paramref name="maxHeapObjects"/> bounds the heap pass (warm-up uses a small one).</summary>
+    /// <summary>
+    /// The warm-up against a running process, before the pause: one bounded heap pass (which box and state
+    /// machine types exist, and their layouts) and the spec's PDB decoding. It reads no object beyond the heap
+    /// pass itself: a running process's pointers move under us, and the DAC can crash on what they point at.
+    /// </summary>
+    public void WarmUp(ClrRuntime runtime, TypeLayoutCache cache, long maxHeapObjects, CancellationToken cancellationToken = default)
+    {
+        ClrHeap heap = runtime.Heap;
+        if (!heap.CanWalkHeap)
+            return;
+        HeapScan scan = HeapScan.Run(heap, cache, maxHeapObjects, cancellationToken);
+        var boxes = new AsyncBoxes(heap, cache);
+        foreach (ClrType type in scan.Boxes.Select(b => b.Type).OfType<ClrType>().DistinctBy(t => t.MethodTable))
+            boxes.LearnTypes(type);
+        using var variables = new FrameVariableCapture(runtime, _plan, _symbols, dacPath: null);
+        variables.PrimeThreadFrames();
+        PrimeSymbols(cache);
+    }
+
+    /// <summary>
+    /// Runs the PDB lookups of the walk (source lines, await offsets) on the state machines just learned: pure
+    /// file reads, so the pause does not JIT-compile them (generic code over System.Reflection.Metadata).
+    /// </summary>
+    private void PrimeSymbols(TypeLayoutCache cache)
+    {
+        foreach (Walk.StateMachineInfo? info in cache.StateMachines.Values.Take(16))
+        {
+            if (info is { MoveNextToken: int token } && _symbols.Get(info.ModulePath) is { } module)
+            {
+                module.GetAwaitYieldOffset(token, 0);
+                module.GetSourceLocation(token, 0);
+            }
+        }
+    }
+
+    /// <summary>Walks the runtime. <paramref name="maxHeapObjects"/> bounds the heap pass.</summary>
     /// <param name="dacPath">The DAC the target was opened with (thread frames' locals are read through a second instance of it); null to look beside the runtime.</param>
-    public RuntimeWalk Walk(ClrRuntime runtime, TypeLayoutCache cache, long maxHeapObjects = long.MaxValue, bool walkThreads = true, string? dacPath = null, CancellationToken cancellationToken = default)
+    public RuntimeWalk Walk(ClrRuntime runtime, TypeLayoutCache cache, long maxHeapObjects = long.MaxValue, string? dacPath = null, CancellationToken cancellationToken = default)
     {
         var warnings = new List<string>();
         var symbolizer = new FrameSymbolizer(_symbols, cache);
@@ -50,25 +85,22 @@ public sealed class RuntimeCapture
         else
         {
             scan = new HeapScan();
-            warnings.Add("the GC heap cannot be walked (a GC was in progress or the dump has no heap): no async stacks and no thread names.");
+            warnings.Add("the GC heap cannot be walked (a garbage collection was in progress): no async stacks and no thread names. For a dump, collect it again.");
         }
         double heapMs = sw.Elapsed.TotalMilliseconds;
 
-        IReadOnlyList<CapturedStack> threads = walkThreads ? new ThreadStackWalker(symbolizer).Walk(runtime, scan.ThreadNames) : [];
+        IReadOnlyList<CapturedStack> threads = new ThreadStackWalker(symbolizer).Walk(runtime, scan.ThreadNames);
         double threadsMs = sw.Elapsed.TotalMilliseconds - heapMs;
         IReadOnlyList<CapturedStack> chains = new AsyncStackWalker(symbolizer, heap, cache).Walk(scan.Boxes);
         double variablesStart = sw.Elapsed.TotalMilliseconds;
         int framesWithVariables;
-        // The warm-up (no thread walk) reads a few frames only: enough to compile the code and load the types.
-        using (var variables = new FrameVariableCapture(runtime, _plan, _symbols, dacPath) { MaxFrames = walkThreads ? int.MaxValue : 256 })
+        using (var variables = new FrameVariableCapture(runtime, _plan, _symbols, dacPath))
         {
             threads = variables.Capture(threads);
             chains = variables.Capture(chains);
             if (variables.ThreadFrameError is { } dacError)
                 warnings.Add(dacError);
             framesWithVariables = variables.FramesCaptured;
-            if (!walkThreads)
-                variables.PrimeThreadFrames(); // the warm-up: no thread stacks to read, but their code path to compile
         }
         double variablesMs = sw.Elapsed.TotalMilliseconds - variablesStart;
         IReadOnlyList<CapturedStack> stacks = StackStitcher.Stitch(threads, chains, out int stitched);

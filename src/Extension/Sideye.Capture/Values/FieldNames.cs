@@ -6,7 +6,7 @@ namespace Sideye.Capture.Values;
 
 /// <summary>
 /// Field names as users write them: auto-property backing fields and captured primary-constructor parameters
-/// under their own names, and protobuf-style fields (<c>clientId_</c> behind a generated <c>ClientId</c>
+/// under their own names, and protobuf message fields (<c>clientId_</c> behind a generated <c>ClientId</c>
 /// property) under their property's name, so <c>request->'ClientId'</c> reads as the code does.
 /// </summary>
 internal static class FieldNames
@@ -64,9 +64,9 @@ internal static class FieldNames
             : null;
 
     /// <summary>
-    /// The names of the properties with getters declared by <paramref name="type"/> and its bases. The runtime
-    /// does not list every method of a type, so a protobuf message (which has a property for every <c>x_</c>
-    /// field by construction) answers for all of them.
+    /// The property names a protobuf message (a type implementing <c>Google.Protobuf.IMessage</c>) has for its
+    /// <c>x_</c> fields: every such field has one, by the generator's construction. Other types keep their
+    /// field names (listing a type's methods would ask the DAC for data a running process may be changing).
     /// </summary>
     private static HashSet<string> Getters(ClrType type)
     {
@@ -84,16 +84,7 @@ internal static class FieldNames
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Interfaces unreadable: fall back to the getters the runtime lists.
-        }
-
-        for (ClrType? t = type; t is not null; t = t.BaseType)
-        {
-            foreach (ClrMethod method in t.Methods)
-            {
-                if (method.Name is { Length: > 4 } name && name.StartsWith("get_", StringComparison.Ordinal))
-                    names.Add(name[4..]);
-            }
+            // Interfaces unreadable: the fields keep their own names.
         }
 
         return names;

@@ -74,6 +74,18 @@ internal sealed class AsyncBoxes
         return new LiveBox(box, smAddress, smMethodTable, layout.StateMachineIsStruct, info, state);
     }
 
+    /// <summary>
+    /// Learns a box type's layout and, when its state machine is a struct, the state machine's: type facts
+    /// only, no object read. The warm-up calls this against the running process, where reading objects (a
+    /// pointer that just moved) can hand the DAC a garbage method table, and the DAC can crash on it.
+    /// </summary>
+    public void LearnTypes(ClrType boxType)
+    {
+        BoxLayout? layout = _cache.BoxLayouts.GetOrAdd(boxType.MethodTable, _ => BoxLayout.Of(boxType));
+        if (layout is { StateMachineIsStruct: true })
+            _cache.StateMachines.GetOrAdd(layout.StateMachineMethodTable, mt => Describe(mt));
+    }
+
     /// <summary>The ClrMD type of a state machine, for the few reads that need fields by name (awaiters).</summary>
     public ClrType? TypeOf(LiveBox box) => _heap.Runtime.GetTypeByMethodTable(box.StateMachineMethodTable);
 

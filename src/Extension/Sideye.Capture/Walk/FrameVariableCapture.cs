@@ -43,10 +43,10 @@ internal sealed class FrameVariableCapture : IDisposable
     public string? ThreadFrameError => _dacError;
 
     /// <summary>
-    /// Runs, against a running target, the code a thread frame's capture needs besides the DAC's stack walk
-    /// (PDB signature and scope decoding, IL maps), so that its JIT compilation (generic code over
-    /// System.Reflection.Metadata is not precompiled) and first-use costs are paid before the pause. Stacks
-    /// are not walked: the DAC can crash on a running thread's torn stack.
+    /// Runs, against a running target, the part of a thread frame's capture that needs no target memory (PDB
+    /// signature and scope decoding: generic code over System.Reflection.Metadata that ReadyToRun does not
+    /// precompile), so its JIT compilation is paid before the pause. Nothing here asks the DAC anything: on a
+    /// running process the DAC can read torn data and crash.
     /// </summary>
     public void PrimeThreadFrames()
     {
@@ -58,15 +58,7 @@ internal sealed class FrameVariableCapture : IDisposable
             if (module.IsDynamic || module.Name is not { Length: > 0 } path || _symbols.Get(path)?.Pdb is null)
                 continue;
             pdb.GetMethod(path, 0x06000001, 0);
-            foreach ((ulong methodTable, int _) in module.EnumerateTypeDefToMethodTableMap())
-            {
-                ClrMethod? jitted = _runtime.GetTypeByMethodTable(methodTable)?.Methods.FirstOrDefault(m => m.NativeCode != 0 && m.NativeCode != ulong.MaxValue);
-                if (jitted is not null)
-                {
-                    FrameVariables.ILOffsetAt(jitted, jitted.NativeCode);
-                    return;
-                }
-            }
+            return;
         }
     }
 
@@ -91,9 +83,6 @@ internal sealed class FrameVariableCapture : IDisposable
         return function;
     }
 
-    /// <summary>Frames to read at most; the warm-up needs only a few of each shape to compile the code and load the types.</summary>
-    public int MaxFrames { get; init; } = int.MaxValue;
-
     /// <summary>How many frames had their variables read so far.</summary>
     public int FramesCaptured { get; private set; }
 
@@ -106,7 +95,7 @@ internal sealed class FrameVariableCapture : IDisposable
         foreach (CapturedStack stack in stacks)
         {
             List<CapturedFrame>? frames = null;
-            for (int i = 0; i < stack.Frames.Count && FramesCaptured < MaxFrames; i++)
+            for (int i = 0; i < stack.Frames.Count; i++)
             {
                 CapturedFrame frame = stack.Frames[i];
                 if (FunctionOf(frame.Method) is not { } function)

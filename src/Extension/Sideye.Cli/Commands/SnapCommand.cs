@@ -98,6 +98,8 @@ internal static class SnapCommand
             int asyncs = p.Stacks.Count(s => s.Kind == StackKinds.Async);
             string pause = p.PauseMs is double ms ? $", paused {ms:0.0} ms" : "";
             CliConsole.Progress($"{p.Name} (pid {p.Pid}): {threads} thread stacks, {asyncs} async stacks{pause}");
+            foreach (string warning in p.Warnings)
+                CliConsole.Progress($"  warning: {warning}");
             // The busiest places first: identical leaf-to-root method lists grouped, like Side-Eye's stacks view.
             foreach (var group in p.Stacks.GroupBy(StackKey).OrderByDescending(g => g.Count()).Take(5))
             {
