@@ -47,30 +47,31 @@ public sealed class RuntimeCapture
         var boxes = new AsyncBoxes(heap, cache);
         foreach (ClrType type in scan.Boxes.Select(b => b.Type).OfType<ClrType>().DistinctBy(t => t.MethodTable))
             boxes.LearnTypes(type);
-        using var variables = new FrameVariableCapture(runtime, _plan, _symbols, dacPath: null);
-        variables.PrimeThreadFrames();
         PrimeSymbols(cache);
     }
 
     /// <summary>
-    /// Runs the PDB lookups of the walk (source lines, await offsets) on the state machines just learned: pure
-    /// file reads, so the pause does not JIT-compile them (generic code over System.Reflection.Metadata).
+    /// Runs the PDB lookups of the walk (source lines, await offsets, and for a spec the local names of thread
+    /// frames) on the state machines just learned: pure file reads, so the pause does not JIT-compile them
+    /// (generic code over System.Reflection.Metadata that ReadyToRun does not precompile).
     /// </summary>
     private void PrimeSymbols(TypeLayoutCache cache)
     {
+        using var locals = _plan.Functions.IsEmpty ? null : new Dac.PdbLocals(_symbols);
         foreach (Walk.StateMachineInfo? info in cache.StateMachines.Values.Take(16))
         {
-            if (info is { MoveNextToken: int token } && _symbols.Get(info.ModulePath) is { } module)
+            if (info is { MoveNextToken: int token, ModulePath: { } path } && _symbols.Get(path) is { } module)
             {
                 module.GetAwaitYieldOffset(token, 0);
                 module.GetSourceLocation(token, 0);
+                locals?.GetMethod(path, token, 0);
             }
         }
     }
 
-    /// <summary>Walks the runtime. <paramref name="maxHeapObjects"/> bounds the heap pass.</summary>
+    /// <summary>Walks the runtime (paused, or a dump).</summary>
     /// <param name="dacPath">The DAC the target was opened with (thread frames' locals are read through a second instance of it); null to look beside the runtime.</param>
-    public RuntimeWalk Walk(ClrRuntime runtime, TypeLayoutCache cache, long maxHeapObjects = long.MaxValue, string? dacPath = null, CancellationToken cancellationToken = default)
+    public RuntimeWalk Walk(ClrRuntime runtime, TypeLayoutCache cache, string? dacPath = null, CancellationToken cancellationToken = default)
     {
         var warnings = new List<string>();
         var symbolizer = new FrameSymbolizer(_symbols, cache);
@@ -80,7 +81,7 @@ public sealed class RuntimeCapture
         HeapScan scan;
         if (heap.CanWalkHeap)
         {
-            scan = HeapScan.Run(heap, cache, maxHeapObjects, cancellationToken);
+            scan = HeapScan.Run(heap, cache, cancellationToken: cancellationToken);
         }
         else
         {

@@ -50,12 +50,7 @@ internal sealed class FrameVariables
                 continue;
             }
 
-            // A caller frame's IP is a return address: the call it returns from is at ip - 1.
-            bool active = frame.InstructionPointer == activeIp;
-            int ilOffset = active || frame.InstructionPointer == 0
-                ? ILOffsetAt(frame.Method, frame.InstructionPointer)
-                : ILOffsetAt(frame.Method, frame.InstructionPointer - 1);
-            result.Add(Combine(frame.Method, dacFrame, ilOffset));
+            result.Add(Combine(frame.Method, dacFrame, FrameILOffset(frame.Method, frame.InstructionPointer, activeIp)));
         }
 
         return result;
@@ -75,11 +70,7 @@ internal sealed class FrameVariables
 
         if (!_activeIps.TryGetValue(osThreadId, out ulong? activeIp))
             _activeIps[osThreadId] = activeIp = ActiveInstructionPointer(method.Type.Module.AppDomain.Runtime.DataTarget.DataReader, osThreadId);
-        bool active = instructionPointer == activeIp;
-        int ilOffset = active || instructionPointer == 0
-            ? ILOffsetAt(method, instructionPointer)
-            : ILOffsetAt(method, instructionPointer - 1);
-        return Combine(method, dacFrame, ilOffset);
+        return Combine(method, dacFrame, FrameILOffset(method, instructionPointer, activeIp));
     }
 
     private Dictionary<ulong, DacFrame> WalkThread(uint osThreadId)
@@ -89,6 +80,13 @@ internal sealed class FrameVariables
             bySp.TryAdd(frame.StackPointer, frame);
         return bySp;
     }
+
+    /// <summary>
+    /// The IL offset a frame is at. A caller frame's IP is a return address: the call it returns from is at
+    /// ip - 1; only the thread's own (active) frame is at its IP.
+    /// </summary>
+    private static int FrameILOffset(ClrMethod method, ulong ip, ulong? activeIp) =>
+        ip == activeIp || ip == 0 ? ILOffsetAt(method, ip) : ILOffsetAt(method, ip - 1);
 
     /// <summary>The IL offset whose native code contains <paramref name="ip"/>, or -1 (prolog, epilog, unmapped, unknown).</summary>
     internal static int ILOffsetAt(ClrMethod method, ulong ip)

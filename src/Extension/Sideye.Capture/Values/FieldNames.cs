@@ -35,16 +35,12 @@ internal static class FieldNames
         {
             var result = new List<(string, ClrInstanceField)>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            HashSet<string>? getters = null;
+            bool? protobuf = null;
             foreach (ClrInstanceField field in t.Fields)
             {
                 string display = Display(field.Name ?? "field@" + field.Offset.ToString(CultureInfo.InvariantCulture));
-                if (PropertyNameOf(display) is { } property)
-                {
-                    getters ??= Getters(t);
-                    if (getters.Contains(property))
-                        display = property;
-                }
+                if (PropertyNameOf(display) is { } property && (protobuf ??= IsProtobufMessage(t)))
+                    display = property;
                 if (!seen.Add(display))
                 {
                     display = $"{display}@{field.ContainingType?.Name ?? field.Offset.ToString(CultureInfo.InvariantCulture)}";
@@ -64,30 +60,20 @@ internal static class FieldNames
             : null;
 
     /// <summary>
-    /// The property names a protobuf message (a type implementing <c>Google.Protobuf.IMessage</c>) has for its
-    /// <c>x_</c> fields: every such field has one, by the generator's construction. Other types keep their
-    /// field names (listing a type's methods would ask the DAC for data a running process may be changing).
+    /// Whether <paramref name="type"/> implements <c>Google.Protobuf.IMessage</c>: its <c>x_</c> fields then each have
+    /// a property <c>X</c>, by the generator's construction. Other types keep their field names (listing a type's
+    /// methods would ask the DAC for data a running process may be changing).
     /// </summary>
-    private static HashSet<string> Getters(ClrType type)
+    private static bool IsProtobufMessage(ClrType type)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            if (type.EnumerateInterfaces().Any(i => i.Name == "Google.Protobuf.IMessage"))
-            {
-                foreach (ClrInstanceField field in type.Fields)
-                {
-                    if (field.Name is { } name && PropertyNameOf(name) is { } property)
-                        names.Add(property);
-                }
-            }
+            return type.EnumerateInterfaces().Any(i => i.Name == "Google.Protobuf.IMessage");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Interfaces unreadable: the fields keep their own names.
+            return false; // interfaces unreadable: the fields keep their own names
         }
-
-        return names;
     }
 
     /// <summary>Finds the field a user means by <paramref name="name"/>: its display name, else its metadata name.</summary>

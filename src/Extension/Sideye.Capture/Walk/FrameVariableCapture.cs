@@ -42,26 +42,6 @@ internal sealed class FrameVariableCapture : IDisposable
     /// <summary>Why thread frames could not be read (the DAC did not load), for the snapshot's warnings; null if they could.</summary>
     public string? ThreadFrameError => _dacError;
 
-    /// <summary>
-    /// Runs, against a running target, the part of a thread frame's capture that needs no target memory (PDB
-    /// signature and scope decoding: generic code over System.Reflection.Metadata that ReadyToRun does not
-    /// precompile), so its JIT compilation is paid before the pause. Nothing here asks the DAC anything: on a
-    /// running process the DAC can read torn data and crash.
-    /// </summary>
-    public void PrimeThreadFrames()
-    {
-        if (IsEmpty)
-            return;
-        using var pdb = new PdbLocals(_symbols);
-        foreach (ClrModule module in _runtime.EnumerateModules())
-        {
-            if (module.IsDynamic || module.Name is not { Length: > 0 } path || _symbols.Get(path)?.Pdb is null)
-                continue;
-            pdb.GetMethod(path, 0x06000001, 0);
-            return;
-        }
-    }
-
     public void Dispose()
     {
         _dac?.Dispose();
@@ -208,11 +188,10 @@ internal sealed class FrameVariableCapture : IDisposable
             return null;
         if (list.Variables.FirstOrDefault(x => x.IsArgument && x.Name == "this") is not { Unavailable: null } self)
             return null;
+        // The object of a Debug build's class, or (a struct's MoveNext gets `this` by reference) the struct's address.
         ulong pointer;
-        if (self.Bytes is { Length: >= 8 } bytes && !machineType.IsValueType)
+        if (self.Bytes is { Length: 8 } bytes)
             pointer = BitConverter.ToUInt64(bytes);
-        else if (self.Bytes is { Length: 8 } byref)
-            pointer = BitConverter.ToUInt64(byref); // a struct's MoveNext gets `this` by reference
         else if (self.Address is ulong slot && _runtime.DataTarget.DataReader.ReadPointer(slot, out ulong read))
             pointer = read;
         else
