@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Sideye.EndToEnd.Tests;
@@ -51,20 +50,7 @@ public sealed class GcStormTests : IClassFixture<GcStormTests.Fixture>
             string bin = Path.Combine(WorkDir, "bin");
             RunResult build = Repo.Run("dotnet", ["build", Path.Combine(Repo.Root, "dumps/gc-storm/GcStorm.csproj"), "-c", "Release", "-o", bin, "-nologo", "-v", "q"]);
             Assert.True(build.ExitCode == 0, "build: " + build);
-            string output = Path.Combine(WorkDir, "gc-storm.out");
-            // Outside our process tree (a child's ptrace stop can be reaped by .NET's SIGCHLD handling).
-            RunResult start = Repo.Run("setsid", ["--fork", "sh", "-c", $"exec dotnet '{Path.Combine(bin, "GcStorm.dll")}' > '{output}' 2>&1"]);
-            Assert.True(start.ExitCode == 0, "setsid: " + start);
-            var wait = Stopwatch.StartNew();
-            while (_pid == 0 && wait.Elapsed < TimeSpan.FromSeconds(60))
-            {
-                string? ready = File.Exists(output) ? File.ReadLines(output).FirstOrDefault(l => l.StartsWith("READY ", StringComparison.Ordinal)) : null;
-                if (ready is not null)
-                    _pid = int.Parse(ready["READY ".Length..]);
-                else
-                    await Task.Delay(50);
-            }
-            Assert.True(_pid != 0, "gc-storm printed no READY");
+            _pid = DetachedTarget.Start(Path.Combine(bin, "GcStorm.dll"), Path.Combine(WorkDir, "gc-storm.out"));
 
             string spec = Path.Combine(WorkDir, "sideye.yaml");
             File.Copy(Path.Combine(Repo.Root, "dumps/gc-storm/sideye.yaml"), spec);
@@ -82,7 +68,7 @@ public sealed class GcStormTests : IClassFixture<GcStormTests.Fixture>
         {
             Server?.Dispose();
             if (_pid != 0)
-                try { Process.GetProcessById(_pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
+                DetachedTarget.Kill(_pid);
             if (Environment.GetEnvironmentVariable("SIDEYE_KEEP_E2E") != "1")
                 try { Directory.Delete(WorkDir, recursive: true); } catch (IOException) { }
             return Task.CompletedTask;

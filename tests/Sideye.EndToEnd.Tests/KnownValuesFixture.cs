@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Sideye.EndToEnd.Tests;
 
 /// <summary>
@@ -74,35 +72,16 @@ public sealed class KnownValuesFixture : IAsyncLifetime
     {
         _server?.Dispose();
         foreach (int pid in _pids.Values)
-        {
-            try { Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
-        }
+            DetachedTarget.Kill(pid);
         if (Environment.GetEnvironmentVariable("SIDEYE_KEEP_E2E") != "1")
             try { Directory.Delete(WorkDir, recursive: true); } catch (IOException) { }
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// Starts a build outside our process tree (setsid --fork: a child's ptrace stop can be reaped by .NET's
-    /// SIGCHLD handling, which hangs the attach) and waits for its READY line.
-    /// </summary>
-    private int StartTarget(string configuration, bool tieredCompilation)
-    {
-        string output = Path.Combine(WorkDir, $"{configuration}-tc{(tieredCompilation ? 1 : 0)}.out");
-        string dll = Path.Combine(WorkDir, configuration, "KnownValues.dll");
-        string env = tieredCompilation ? "" : "DOTNET_TieredCompilation=0 ";
-        RunResult start = Repo.Run("setsid", ["--fork", "sh", "-c", $"{env}exec dotnet '{dll}' > '{output}' 2>&1"]);
-        Assert.True(start.ExitCode == 0, "setsid: " + start);
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            string? ready = File.Exists(output) ? File.ReadLines(output).FirstOrDefault(l => l.StartsWith("READY ", StringComparison.Ordinal)) : null;
-            if (ready is not null)
-                return int.Parse(ready["READY ".Length..].Trim());
-            Thread.Sleep(50);
-        }
-        throw new TimeoutException($"known-values ({configuration}) printed no READY in 60 s: {(File.Exists(output) ? File.ReadAllText(output) : "no output")}");
-    }
+    private int StartTarget(string configuration, bool tieredCompilation) =>
+        DetachedTarget.Start(Path.Combine(WorkDir, configuration, "KnownValues.dll"),
+            Path.Combine(WorkDir, $"{configuration}-tc{(tieredCompilation ? 1 : 0)}.out"),
+            tieredCompilation ? "" : "DOTNET_TieredCompilation=0");
 }
 
 [CollectionDefinition(Name)]
