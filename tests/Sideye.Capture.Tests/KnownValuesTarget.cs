@@ -72,7 +72,7 @@ internal sealed class KnownValuesTarget : IDisposable
         }
     }
 
-    private static string Build(string configuration)
+    public static string Build(string configuration)
     {
         BuildLock.Wait();
         try

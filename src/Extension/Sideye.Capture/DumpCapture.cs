@@ -28,8 +28,9 @@ public sealed class DumpCapture
     {
         sw ??= Stopwatch.StartNew();
         var capture = new RuntimeCapture(_symbols, _plan);
-        if (!HasReadableHeap(runtime))
-            throw new TargetException($"dump {dumpPath}", "has no GC heap (a mini dump?). Sideye needs the heap for async stacks and variables: collect with `dotnet-dump collect --type Full` (or `--type Heap`).");
+        double coverage = HeapCoverage(runtime);
+        if (coverage < 0.5)
+            throw new TargetException($"dump {dumpPath}", $"has no GC heap (a mini dump? {Math.Round(coverage * 100)}% of its heap pages are in it). Sideye needs the heap for async stacks and variables: collect with `dotnet-dump collect --type Full` (or `--type Heap`).");
         RuntimeWalk walk = capture.Walk(runtime, new Walk.TypeLayoutCache(), dacPath: dacPath, cancellationToken: cancellationToken);
         string? cmdline = RuntimeCapture.ReadCommandLine(runtime);
         string name = cmdline is null ? "?" : ProcessNameFrom(cmdline);
@@ -38,23 +39,38 @@ public sealed class DumpCapture
     }
 
     /// <summary>
-    /// A mini dump lists the GC's segments but holds none of their memory: look for one readable object
-    /// header whose method table names a type.
+    /// A mini dump lists the GC's segments but holds only the few heap pages its threads point into: sample
+    /// the segments' pages: the share of them the dump holds (a full or heap dump: all of them).
     /// </summary>
-    private static bool HasReadableHeap(Microsoft.Diagnostics.Runtime.ClrRuntime runtime)
+    /// <remarks>
+    /// Not CanWalkHeap: a full dump taken in the middle of a garbage collection has all its heap memory but
+    /// cannot be walked; the walk says so in a warning. Not "is the first object readable" either: a mini dump
+    /// holds ~10% of gen0's pages, and which ones depends on where the runtime put its thread objects (one CI
+    /// machine had a segment's first object among them).
+    /// </remarks>
+    internal static double HeapCoverage(Microsoft.Diagnostics.Runtime.ClrRuntime runtime)
     {
-        // Not CanWalkHeap: a full dump taken in the middle of a garbage collection has all its heap memory but
-        // cannot be walked; the walk says so in a warning. Only a dump without the memory is refused.
+        const ulong Page = 4096;
+        const int MaxSamples = 4096;
+        var segments = runtime.Heap.Segments
+            .Where(s => s.Kind != Microsoft.Diagnostics.Runtime.GCSegmentKind.Frozen && s.ObjectRange.Length > 0)
+            .ToArray();
+        ulong total = segments.Aggregate(0UL, (sum, s) => sum + s.ObjectRange.Length);
+        if (total == 0)
+            return 0;
+        ulong stride = Math.Max(Page, (total / MaxSamples + Page - 1) / Page * Page);
         var memory = runtime.DataTarget.DataReader;
-        foreach (var segment in runtime.Heap.Segments)
+        int sampled = 0, present = 0;
+        foreach (var segment in segments)
         {
-            ulong start = segment.ObjectRange.Start;
-            if (segment.ObjectRange.Length == 0)
-                continue;
-            if (memory.ReadPointer(start, out ulong mt) && mt != 0 && runtime.GetTypeByMethodTable(mt) is not null)
-                return true;
+            for (ulong address = segment.ObjectRange.Start; address < segment.ObjectRange.End; address += stride)
+            {
+                sampled++;
+                if (memory.ReadPointer(address, out _))
+                    present++;
+            }
         }
-        return false;
+        return (double)present / sampled;
     }
 
     private static string ProcessNameFrom(string commandLine)
