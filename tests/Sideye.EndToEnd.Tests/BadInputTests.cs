@@ -99,9 +99,19 @@ public sealed class BadInputTests
     public void Snap_without_a_target_explains_the_options()
     {
         RunResult r = Repo.Sideye("snap", "--out", Out());
-        Assert.NotEqual(0, r.ExitCode);
-        Assert.Contains("--pid", r.Stderr + r.Stdout);
-        Assert.Contains("--dump", r.Stderr + r.Stdout);
+        Assert.Equal(2, r.ExitCode); // a usage error, like every other command line that does not parse
+        Assert.Contains("sideye: give either --pid <PID> (repeatable) or --dump <core>", r.Stderr);
+        Assert.Contains("Run `sideye snap --help` for the options.", r.Stderr);
+        Assert.Equal("", r.Stdout); // the error, not pages of help
+    }
+
+    [Fact]
+    public void An_unknown_option_is_a_usage_error_that_names_it()
+    {
+        RunResult r = Repo.Sideye("spec", "check", "x.yaml", "--pdi", "1");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("sideye: Unrecognized command or argument '--pdi'.", r.Stderr);
+        Assert.Contains("Run `sideye spec check --help` for the options.", r.Stderr);
     }
 
     private string Out() => Path.Combine(_demo.WorkDir, "bad-" + Guid.NewGuid().ToString("N")[..6]);

@@ -17,6 +17,24 @@ internal static class Program
             SpecCommand.Create(),
             ExtPathCommand.Create(),
         };
-        return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+            return ReportUsageError(parsed);
+        return await parsed.InvokeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A command line that does not parse is a usage error: exit 2 (as `spec check` does for its own usage errors,
+    /// and as getopt tools do), the errors on stderr, and where to read the options instead of all of them.
+    /// </summary>
+    private static int ReportUsageError(ParseResult parsed)
+    {
+        foreach (System.CommandLine.Parsing.ParseError error in parsed.Errors)
+            Console.Error.WriteLine($"sideye: {error.Message}");
+        var verbs = new Stack<string>();
+        for (System.CommandLine.Parsing.SymbolResult? result = parsed.CommandResult; result is System.CommandLine.Parsing.CommandResult command && command.Parent is not null; result = command.Parent)
+            verbs.Push(command.Command.Name);
+        Console.Error.WriteLine($"Run `sideye {string.Join(' ', verbs.Append("--help"))}` for the options.");
+        return 2;
     }
 }
