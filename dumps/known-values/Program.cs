@@ -27,9 +27,12 @@ public static class Program
         beforeAwait.Start();
         Statics.PendingRunning = RunningAsync.BlockAfterAwaitAsync(9, "nine");
         new Thread(RefHolder.Run) { Name = "ref-holder", IsBackground = true }.Start();
+        new Thread(() => Iterators.SumLines()) { Name = "iterator-holder", IsBackground = true }.Start();
+        Statics.PendingStream = Iterators.ConsumeAsync(4);
         RefHolder.InPlace.Wait();
         RunningAsync.BeforeAwaitInPlace.Wait();
         RunningAsync.AfterAwaitInPlace.Wait();
+        Iterators.LinesInPlace.Wait();
 
         // READY only once the holder is parked in Thread.Sleep with all its locals assigned.
         Holder.InPlace.Wait();

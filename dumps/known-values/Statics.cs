@@ -23,6 +23,9 @@ public static class Statics
 
     /// <summary>Box&lt;string&gt;.WaitAsync's task (never completes).</summary>
     public static Task<string>? PendingBox;
+
+    /// <summary>Iterators.ConsumeAsync's task (never completes: it waits on an async iterator).</summary>
+    public static Task<int>? PendingStream;
     public static Node? Cycle;
     public static string? LongText;
     public static List<int>? Many;

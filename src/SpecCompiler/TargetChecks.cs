@@ -35,9 +35,9 @@ internal static class TargetChecks
         var available = variables.Count == 0
             ? $"'{function.Function}' has no named arguments or locals" + (method.IsStatic ? "." : "; 'this' is available.")
             : "Available: " + string.Join(", ", variables) + (method.IsStatic ? "." : ", this.");
-        if (method.IsAsync)
+        if (method.StateMachine != StateMachineKind.None)
         {
-            available += " In an async method only locals used after an await are kept (hoisted) and can be captured.";
+            available += $" In an {method.StateMachine.Describe()} only locals used after {method.StateMachine.SuspensionPoint()} are kept (hoisted) and can be captured.";
         }
         bag.Error(capture.ExprSpan, $"variable '{root}' is not an argument or local of '{function.Function}'",
             suggestion is null ? available : suggestion + " " + available);

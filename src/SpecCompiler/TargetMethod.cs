@@ -6,13 +6,13 @@ namespace Sideye.SpecCompiler;
 /// <param name="Locals">Named locals from the PDB; for async methods, the locals hoisted into the state machine
 /// (only those used after an await are hoisted in Release builds). For overloads, the union over all of them.</param>
 /// <param name="IsStatic">False allows <c>this</c> as a capture root.</param>
-/// <param name="IsAsync">Only changes the wording of "variable not found", which then explains hoisting.</param>
+/// <param name="StateMachine">Only changes the wording of "variable not found", which then explains hoisting.</param>
 public sealed record TargetMethod(
     string Function,
     EquatableArray<TargetVariable> Parameters,
     EquatableArray<TargetVariable> Locals,
     bool IsStatic = false,
-    bool IsAsync = false)
+    StateMachineKind StateMachine = StateMachineKind.None)
 {
     public IEnumerable<TargetVariable> EnumerateVariables() => Parameters.Concat(Locals);
 }

@@ -31,7 +31,7 @@ public sealed class TargetMethodsTests : IClassFixture<ReleaseTargetFixture>, ID
         // Two loops declare an 'i' each: one variable. The foreach's temporaries are not listed.
         Assert.Equal(["c (char)", "i (int)", "label (string)", "total (int)"], method.Locals.Select(l => l.ToString()).Order());
         Assert.False(method.IsStatic);
-        Assert.False(method.IsAsync);
+        Assert.Equal(StateMachineKind.None, method.StateMachine);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class TargetMethodsTests : IClassFixture<ReleaseTargetFixture>, ID
         Assert.Matches(@"^<>8__\d+\.captured$", byName["captured"].Field);
 
         TargetMethod method = description.ToTargetMethod();
-        Assert.True(method.IsAsync);
+        Assert.Equal(StateMachineKind.Async, method.StateMachine);
         Assert.False(method.IsStatic);
         Assert.Equal(["url", "retries"], method.Parameters.Select(p => p.Name));
         Assert.Superset(new HashSet<string> { "attempts", "prefixed", "captured", "lambda" }, method.Locals.Select(l => l.Name).ToHashSet());
@@ -134,7 +134,7 @@ public sealed class TargetMethodsTests : IClassFixture<ReleaseTargetFixture>, ID
         Assert.Contains(methods.ModulePaths, p => p.EndsWith("KnownValues.dll", StringComparison.Ordinal));
 
         Assert.True(methods.TryResolve("KnownValues.AsyncHolder.WaitAsync", out TargetMethod? wait));
-        Assert.True(wait.IsAsync);
+        Assert.Equal(StateMachineKind.Async, wait.StateMachine);
         Assert.True(wait.IsStatic);
         Assert.Equal(["jobId (int)", "tag (string)"], wait.Parameters.Select(p => p.ToString()));
         // Every local is used after the await (see dumps/known-values/AsyncHolder.cs), so all are hoisted.
@@ -163,9 +163,32 @@ public sealed class TargetMethodsTests : IClassFixture<ReleaseTargetFixture>, ID
         }
 
         Assert.True(methods.TryResolve("KnownValues.Holder.Hold", out TargetMethod? hold));
-        Assert.False(hold.IsAsync);
+        Assert.Equal(StateMachineKind.None, hold.StateMachine);
         Assert.Equal(["count", "name"], hold.Parameters.Select(p => p.Name));
         Assert.Contains(new TargetVariable("span", "TimeSpan"), hold.Locals);
         Assert.Equal(17, hold.Locals.Count);
+    }
+
+    [Fact]
+    public void Iterators_list_their_parameters_and_hoisted_locals_from_their_state_machine()
+    {
+        // dumps/known-values/Iterators.cs, Release: every local is used after the yield that follows it.
+        var methods = TargetMethods.FromRuntime(_release.Runtime, _symbols);
+        foreach ((string function, StateMachineKind kind, string[] parameters, string[] locals) in new[]
+                 {
+                     ("KnownValues.Iterators.Lines", StateMachineKind.Iterator, new[] { "start (int)", "tag (string)" }, new[] { "k (int)", "line (string)" }),
+                     ("KnownValues.Iterators.Numbers", StateMachineKind.AsyncIterator, ["count (int)", "label (string)"], ["current (string)", "i (int)"]),
+                 })
+        {
+            Assert.True(methods.TryDescribe(function, out MethodDescription? description));
+            MethodOverload overload = Assert.Single(description.Overloads);
+            Assert.Equal(kind, overload.StateMachine);
+            Assert.StartsWith("KnownValues.Iterators+<", overload.StateMachineType, StringComparison.Ordinal);
+            Assert.All(overload.Variables.Where(v => v.Kind == MethodVariableKind.Local), v => Assert.Equal(VariableStorage.StateMachine, v.Storage));
+            TargetMethod method = description.ToTargetMethod();
+            Assert.Equal(kind, method.StateMachine);
+            Assert.Equal(parameters, method.Parameters.Select(p => p.ToString()));
+            Assert.Equal(locals, method.Locals.Select(l => l.ToString()).Order(StringComparer.Ordinal));
+        }
     }
 }

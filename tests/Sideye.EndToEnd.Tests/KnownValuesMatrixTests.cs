@@ -140,6 +140,33 @@ public sealed class KnownValuesMatrixTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Iterators_are_captured_and_an_async_iterator_continues_into_its_consumer(string build, string source)
+    {
+        // Lines(40, "line-") blocked in its MoveNext on thread iterator-holder: read from the iterator object.
+        Dictionary<string, Captured> lines = (await CapturedAsync(build, source, "KnownValues.Iterators.Lines")).ToDictionary(r => r.Column);
+        Assert.Equal("40", Available(lines["start"]));
+        Assert.Equal("\"line-\"", Available(lines["tag"]));
+        Assert.Equal("43", Available(lines["k"]));
+        Assert.Equal("\"line-43\"", Available(lines["line"]));
+
+        // Numbers(5, "stream") suspended at an await inside `await foreach` of ConsumeAsync(4): one logical stack,
+        // the iterator innermost and its consumer one frame out (the link is the iterator's promise, not a Task).
+        var rows = await _kv.Api.QueryAsync(_kv.SnapshotId(build, source),
+            $"SELECT stack_id, depth, \"function\", \"column\", value FROM captured_values WHERE pid = {_kv.Pid(build)} " +
+            "AND \"function\" IN ('KnownValues.Iterators.Numbers', 'KnownValues.Iterators.ConsumeAsync') ORDER BY depth, \"column\"");
+        var cells = rows.Select(r => (Stack: r[0].GetInt64(), Depth: r[1].GetInt32(), Function: r[2].GetString()!, Column: r[3].GetString()!, Json: Text(r[4]))).ToList();
+        Assert.Single(cells.Select(c => c.Stack).Distinct());
+        Assert.Equal(
+            [
+                (0, "KnownValues.Iterators.Numbers", "count", "5"), (0, "KnownValues.Iterators.Numbers", "current", "\"stream2\""),
+                (0, "KnownValues.Iterators.Numbers", "i", "2"), (0, "KnownValues.Iterators.Numbers", "label", "\"stream\""),
+                (1, "KnownValues.Iterators.ConsumeAsync", "consumerId", "4"), (1, "KnownValues.Iterators.ConsumeAsync", "sum", "14"),
+            ],
+            cells.Select(c => (c.Depth, c.Function, c.Column, c.Json)).ToList());
+    }
+
     [Fact]
     public async Task Without_the_PDB_async_frames_keep_their_names_and_thread_locals_say_the_PDB_is_missing()
     {
@@ -169,7 +196,7 @@ public sealed class KnownValuesMatrixTests
         const string sql = "SELECT \"function\", \"column\", value, unavailable FROM captured_values WHERE pid = {0} ORDER BY ALL";
         var live = await _kv.Api.QueryAsync(_kv.SnapshotId(build, "live"), string.Format(sql, _kv.Pid(build)));
         var dump = await _kv.Api.QueryAsync(_kv.SnapshotId(build, "dump"), string.Format(sql, _kv.Pid(build)));
-        Assert.Equal(21 + (3 * 21) + 4 + 4 + 4 + 3 + 5, live.Count); // dumps/known-values/sideye.yaml: Hold 21 columns, WaitAsync 3 frames x 21, RunAsync 4, two RunningAsync 4 each, Box 3, RefHolder 5
+        Assert.Equal(21 + (3 * 21) + 4 + 4 + 4 + 3 + 5 + 4 + 4 + 2, live.Count); // dumps/known-values/sideye.yaml: Hold 21 columns, WaitAsync 3 frames x 21, RunAsync 4, two RunningAsync 4 each, Box 3, RefHolder 5, Lines 4, Numbers 4, ConsumeAsync 2
         Assert.Equal(live.Select(r => string.Join("|", r)), dump.Select(r => string.Join("|", r)));
     }
 

@@ -8,8 +8,8 @@ internal sealed class FakeTargetMethods(params TargetMethod[] methods) : ITarget
     public int EnumerateCalls { get; private set; }
 
     /// <param name="parameters">"name" or "name:TypeName" (the type defaults to "object").</param>
-    public static TargetMethod Method(string function, string[]? parameters = null, string[]? locals = null, bool isStatic = false, bool isAsync = false) =>
-        new(function, Variables(parameters), Variables(locals), isStatic, isAsync);
+    public static TargetMethod Method(string function, string[]? parameters = null, string[]? locals = null, bool isStatic = false, StateMachineKind stateMachine = StateMachineKind.None) =>
+        new(function, Variables(parameters), Variables(locals), isStatic, stateMachine);
 
     private static EquatableArray<TargetVariable> Variables(string[]? specs) =>
         (specs ?? []).Select(s => s.Split(':') is [var name, var type] ? new TargetVariable(name, type) : new TargetVariable(s, "object")).ToEquatableArray();

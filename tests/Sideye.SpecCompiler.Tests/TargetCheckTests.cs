@@ -8,7 +8,8 @@ public sealed class TargetCheckTests
         FakeTargetMethods.Method("SlowRpc.Server.InfoService.SetInfo", parameters: ["request:SetInfoRequest"]),
         FakeTargetMethods.Method("SlowRpc.Server.BackgroundProcessor.ProcessClient", parameters: ["cs:ClientState"]),
         FakeTargetMethods.Method("SlowRpc.Server.Util.Hash", parameters: ["text:string"], isStatic: true),
-        FakeTargetMethods.Method("SlowRpc.Server.Worker.RunAsync", parameters: ["token:CancellationToken"], locals: ["job:Job"], isAsync: true));
+        FakeTargetMethods.Method("SlowRpc.Server.Worker.RunAsync", parameters: ["token:CancellationToken"], locals: ["job:Job"], stateMachine: StateMachineKind.Async),
+        FakeTargetMethods.Method("SlowRpc.Server.Feed.Lines", parameters: ["start:int"], locals: ["k:int"], isStatic: true, stateMachine: StateMachineKind.Iterator));
 
     private static Spec Load(string yaml)
     {
@@ -126,6 +127,21 @@ public sealed class TargetCheckTests
 
         Assert.Contains("variable 'attempt'", error.Message);
         Assert.Contains("only locals used after an await are kept (hoisted)", error.Fix);
+    }
+
+    [Fact]
+    public void Missing_local_in_an_iterator_explains_hoisting_across_yields()
+    {
+        var spec = Load("""
+            functions:
+              - function: SlowRpc.Server.Feed.Lines
+                capture: [k, line]
+            """);
+
+        var error = Assert.Single(SpecValidator.Validate(spec, Target));
+
+        Assert.Contains("variable 'line'", error.Message);
+        Assert.Equal("Available: start (int), k (int). In an iterator only locals used after a yield are kept (hoisted) and can be captured.", error.Fix);
     }
 
     [Fact]

@@ -6,7 +6,8 @@ namespace Sideye.Capture.Symbols;
 /// <param name="Function">The C# name frames get (<c>Ns.Type.Method</c>): what a capture plan must use to match them.</param>
 public sealed record MethodDescription(string Function, IReadOnlyList<MethodOverload> Overloads)
 {
-    public bool IsAsync => Overloads.Any(o => o.IsAsync);
+    /// <summary>The state machine of the first overload that has one (overloads rarely mix kinds).</summary>
+    public StateMachineKind StateMachine => Overloads.Select(o => o.StateMachine).FirstOrDefault(k => k != StateMachineKind.None);
 
     /// <summary>
     /// The spec checker's view: only what a capture can read (an async method's parameters and <c>this</c> that were
@@ -22,7 +23,7 @@ public sealed record MethodDescription(string Function, IReadOnlyList<MethodOver
             Distinct(capturable.Where(v => v.Kind == MethodVariableKind.Parameter)),
             Distinct(capturable.Where(v => v.Kind == MethodVariableKind.Local)),
             IsStatic: !capturable.Any(v => v.Kind == MethodVariableKind.This),
-            IsAsync: IsAsync);
+            StateMachine: StateMachine);
     }
 
     private static EquatableArray<TargetVariable> Distinct(IEnumerable<MethodVariable> variables) =>

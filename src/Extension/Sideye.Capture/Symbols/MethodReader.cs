@@ -4,6 +4,7 @@ using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
 using Sideye.Capture.Dac;
 using Sideye.Capture.Values;
+using Sideye.SpecCompiler;
 
 namespace Sideye.Capture.Symbols;
 
@@ -65,8 +66,8 @@ internal sealed class MethodReader
         string? thisType = isStatic ? null : ThisTypeName(declaringHandle, generics.TypeParameters);
         int token = MetadataTokens.GetToken(handle);
 
-        if (StateMachineOf(method, declaring) is { } stateMachine)
-            return ReadAsync(token, signatureText, isStatic, thisType, parameters, stateMachine);
+        if (StateMachineOf(method, declaring) is ({ } stateMachine, var kind))
+            return ReadStateMachine(token, signatureText, isStatic, thisType, parameters, stateMachine, kind);
 
         var variables = new List<MethodVariable>();
         if (thisType is not null)
@@ -74,15 +75,15 @@ internal sealed class MethodReader
         variables.AddRange(parameters);
         (IReadOnlyList<MethodVariable> locals, IReadOnlyList<LocalScopeRange> scopes) = Locals(handle, method, generics, VariableStorage.Frame);
         variables.AddRange(locals);
-        return new MethodOverload(_module.ModulePath, _module.PdbPath, token, signatureText, isStatic, null, null, variables, scopes);
+        return new MethodOverload(_module.ModulePath, _module.PdbPath, token, signatureText, isStatic, StateMachineKind.None, null, null, variables, scopes);
     }
 
     /// <summary>
     /// An async method's variables are its state machine's fields: read them the way the engine does, so what is
     /// listed here is exactly what a capture finds. Declared parameters without a field were not hoisted.
     /// </summary>
-    private MethodOverload ReadAsync(int token, string signature, bool isStatic, string? thisType,
-        List<MethodVariable> declaredParameters, TypeDefinitionHandle stateMachineHandle)
+    private MethodOverload ReadStateMachine(int token, string signature, bool isStatic, string? thisType,
+        List<MethodVariable> declaredParameters, TypeDefinitionHandle stateMachineHandle, StateMachineKind kind)
     {
         TypeDefinition stateMachine = _metadata.GetTypeDefinition(stateMachineHandle);
         var generics = new GenericNames(MetadataNames.GenericParameterNames(_metadata, stateMachine.GetGenericParameters()), []);
@@ -147,7 +148,7 @@ internal sealed class MethodReader
         int lastDot = stateMachineName.LastIndexOf(".<", StringComparison.Ordinal);
         if (lastDot >= 0)
             stateMachineName = stateMachineName[..lastDot] + "+" + stateMachineName[(lastDot + 1)..]; // the runtime's spelling, as ClrMD shows it
-        return new MethodOverload(_module.ModulePath, _module.PdbPath, token, signature, isStatic, stateMachineName,
+        return new MethodOverload(_module.ModulePath, _module.PdbPath, token, signature, isStatic, kind, stateMachineName,
             moveNext is { } m2 ? MetadataTokens.GetToken(m2) : null, variables, scopes);
     }
 
@@ -221,16 +222,23 @@ internal sealed class MethodReader
     }
 
     /// <summary>
-    /// The async state machine behind a method: the type its <c>[AsyncStateMachine(typeof(...))]</c> names, a
-    /// type nested in the method's own. Iterators (<c>[IteratorStateMachine]</c>) are not async stacks and are
-    /// treated as plain methods.
+    /// The state machine behind a method: the type its <c>[AsyncStateMachine(typeof(...))]</c> (or
+    /// <c>[IteratorStateMachine]</c>, <c>[AsyncIteratorStateMachine]</c>) names, a type nested in the method's own.
+    /// All three keep parameters and hoisted locals in fields of the same names, which the engine reads alike.
     /// </summary>
-    private TypeDefinitionHandle? StateMachineOf(MethodDefinition method, TypeDefinition declaring)
+    private (TypeDefinitionHandle Type, StateMachineKind Kind)? StateMachineOf(MethodDefinition method, TypeDefinition declaring)
     {
         foreach (CustomAttributeHandle attributeHandle in method.GetCustomAttributes())
         {
             CustomAttribute attribute = _metadata.GetCustomAttribute(attributeHandle);
-            if (AttributeTypeName(attribute) != "System.Runtime.CompilerServices.AsyncStateMachineAttribute")
+            StateMachineKind kind = AttributeTypeName(attribute) switch
+            {
+                "System.Runtime.CompilerServices.AsyncStateMachineAttribute" => StateMachineKind.Async,
+                "System.Runtime.CompilerServices.IteratorStateMachineAttribute" => StateMachineKind.Iterator,
+                "System.Runtime.CompilerServices.AsyncIteratorStateMachineAttribute" => StateMachineKind.AsyncIterator,
+                _ => StateMachineKind.None,
+            };
+            if (kind == StateMachineKind.None)
                 continue;
             BlobReader value = _metadata.GetBlobReader(attribute.Value);
             if (value.ReadUInt16() != 1) // the custom attribute blob's prolog
@@ -244,7 +252,7 @@ internal sealed class MethodReader
             foreach (TypeDefinitionHandle candidate in declaring.GetNestedTypes())
             {
                 if (_metadata.StringComparer.Equals(_metadata.GetTypeDefinition(candidate).Name, nested))
-                    return candidate;
+                    return (candidate, kind);
             }
             return null;
         }

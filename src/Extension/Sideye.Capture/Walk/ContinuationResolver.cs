@@ -36,8 +36,30 @@ internal sealed class ContinuationResolver
         }
         if (box.TryReadObjectField("m_continuationObject", out ClrObject continuation))
             Resolve(continuation, result, 0);
+        if (result.Count == 0)
+            ResolveAsyncIteratorConsumer(box, result);
         return result;
     }
+
+    /// <summary>
+    /// An async iterator's box has no task anyone awaits: its consumer (<c>await foreach</c>) awaits the ValueTask of
+    /// <c>MoveNextAsync</c>, whose source is the iterator object itself. The awaiting box is recorded in the
+    /// iterator's <c>&lt;&gt;v__promiseOfValueOrEnd</c> (a ManualResetValueTaskSourceCore) as its continuation state.
+    /// </summary>
+    private void ResolveAsyncIteratorConsumer(ClrObject box, List<ulong> result)
+    {
+        if (box.Type!.GetFieldByName("StateMachine") is not { IsObjectReference: true } ||
+            !box.TryReadObjectField("StateMachine", out ClrObject iterator) || iterator.IsNull ||
+            iterator.Type?.GetFieldByName(PromiseOfValueOrEnd) is not { IsValueType: true } promise)
+            return;
+        ClrValueType core = iterator.ReadValueTypeField(promise);
+        if (core.TryReadObjectField("_continuationState", out ClrObject state))
+            Resolve(state, result, 0);
+        if (result.Count == 0 && core.TryReadObjectField("_continuation", out ClrObject cont))
+            Resolve(cont, result, 0);
+    }
+
+    private const string PromiseOfValueOrEnd = "<>v__promiseOfValueOrEnd";
 
     private void Resolve(ClrObject obj, List<ulong> result, int depth)
     {

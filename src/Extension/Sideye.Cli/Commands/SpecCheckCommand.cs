@@ -134,10 +134,12 @@ internal static class SpecCheckCommand
                 if (named.Count == 0 || named.Any(v => v.Storage != VariableStorage.NotHoisted))
                     continue;
                 MethodVariable variable = named[0];
+                string machine = method.StateMachine.Describe();
+                string after = method.StateMachine.SuspensionPoint();
                 string at = $"{capture.ExprSpan}: note: '{capture.RootVariable}' is";
                 yield return (capture.ExprSpan.Line, capture.ExprSpan.Column, variable.Kind == MethodVariableKind.Local
-                    ? $"{at} a local of {method.Function} that the compiler did not hoist into the async state machine (it is not used after an await in this build): it has a value only in frames where the call is running on a thread, and is NULL for suspended calls."
-                    : $"{at} {(variable.Kind == MethodVariableKind.This ? "'this'" : "a parameter")} of {method.Function}, but the compiler did not hoist it into the async state machine (it is not used after an await in this build), so no capture can read it. `sideye spec vars {method.Function}` shows what is hoisted.");
+                    ? $"{at} a local of {method.Function} that the compiler did not hoist into the {machine}'s state machine (it is not used after {after} in this build): it has a value only in frames where the call is running on a thread, and is NULL for suspended calls."
+                    : $"{at} {(variable.Kind == MethodVariableKind.This ? "'this'" : "a parameter")} of {method.Function}, but the compiler did not hoist it into the {machine}'s state machine (it is not used after {after} in this build), so no capture can read it. `sideye spec vars {method.Function}` shows what is hoisted.");
             }
         }
     }

@@ -4,6 +4,7 @@ using Sideye.Capture;
 using Sideye.Capture.Symbols;
 using Sideye.Capture.Walk;
 using Sideye.Snapshot;
+using Sideye.SpecCompiler;
 
 namespace Sideye.Cli.Commands;
 
@@ -28,9 +29,17 @@ internal static partial class SpecVarsReport
         }
     }
 
+    private static string Modifier(StateMachineKind kind) => kind switch
+    {
+        StateMachineKind.Async => "async ",
+        StateMachineKind.Iterator => "iterator ",
+        StateMachineKind.AsyncIterator => "async iterator ",
+        _ => "",
+    };
+
     private static void PrintOverload(MethodOverload overload)
     {
-        Line($"  {(overload.IsStatic ? "static " : "")}{(overload.IsAsync ? "async " : "")}{ShortSignature(overload.Signature)}");
+        Line($"  {(overload.IsStatic ? "static " : "")}{Modifier(overload.StateMachine)}{ShortSignature(overload.Signature)}");
         Line($"  module {overload.ModulePath} (method 0x{overload.MethodToken:x8})");
         Line(overload.PdbPath is null
             ? "  PDB    none found (beside the module or embedded): local names are unknown, only parameters are listed"
