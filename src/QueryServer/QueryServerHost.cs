@@ -41,6 +41,8 @@ public static class QueryServerHost
         // Our own warnings (skipped snapshots) matter; ASP.NET's per-request info lines are noise on a CLI.
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System", LogLevel.Warning);
+        // "Hosting failed to start" with the whole stack: RunAsync's caller says what failed and what to do instead.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
 
         IServiceCollection services = builder.Services;
         services.AddSingleton(options);

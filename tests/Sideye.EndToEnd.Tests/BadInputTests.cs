@@ -114,5 +114,20 @@ public sealed class BadInputTests
         Assert.Contains("Run `sideye spec check --help` for the options.", r.Stderr);
     }
 
+    [Fact]
+    public void Serve_on_a_port_in_use_says_so_in_one_line()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        string snapshots = Path.Combine(_demo.WorkDir, "serve-" + Guid.NewGuid().ToString("N")[..6]);
+        Directory.CreateDirectory(snapshots);
+        RunResult r = Repo.Sideye("serve", "--snapshots", snapshots, "--urls", $"http://127.0.0.1:{port}");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains($"error: cannot listen at http://127.0.0.1:{port}: the address is in use", r.Stderr);
+        Assert.Contains("--urls", r.Stderr);
+        Assert.DoesNotContain("   at ", r.Stderr + r.Stdout); // no stack trace
+    }
+
     private string Out() => Path.Combine(_demo.WorkDir, "bad-" + Guid.NewGuid().ToString("N")[..6]);
 }

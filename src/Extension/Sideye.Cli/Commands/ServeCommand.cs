@@ -32,7 +32,15 @@ internal static class ServeCommand
                 return 2;
             }
             var options = new QueryServerOptions(dir.FullName, parse.GetValue(urls)!, parse.GetValue(spec)?.FullName);
-            await QueryServerHost.RunAsync(options, cancellationToken);
+            try
+            {
+                await QueryServerHost.RunAsync(options, cancellationToken);
+            }
+            catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                CliConsole.Error($"cannot listen at {options.Urls}: the address is in use (another `sideye serve`?). Stop that server, or pick a free port with --urls http://127.0.0.1:<port>.");
+                return 2;
+            }
             return 0;
         });
         return command;
