@@ -123,7 +123,7 @@ public sealed class LiveCapture
             target = null;
             pause.Stop();
             double pauseMs = stoppedAt is long t ? Stopwatch.GetElapsedTime(t).TotalMilliseconds : pause.Elapsed.TotalMilliseconds;
-            _progress($"{process.Describe()}: paused {pauseMs:0.0} ms (attach {attachMs:0.0}, heap {walk.HeapMs:0.0} for {walk.HeapObjects} objects, threads {walk.ThreadsMs:0.0}{(walk.FramesWithVariables > 0 ? $", variables {walk.VariablesMs:0.0} for {walk.FramesWithVariables} frames" : "")}, walk {walk.TotalMs:0.0}), {walk.ThreadCount} threads, {walk.AsyncStackCount} async stacks");
+            _progress($"{process.Describe()}: paused {pauseMs:0.0} ms (attach {attachMs:0.0}, heap {walk.HeapMs:0.0} for {walk.HeapObjects} objects, threads {walk.ThreadsMs:0.0}, async {walk.AsyncMs:0.0}{(walk.FramesWithVariables > 0 ? $", variables {walk.VariablesMs:0.0} for {walk.FramesWithVariables} frames" : "")}, walk {walk.TotalMs:0.0}), {walk.ThreadCount} threads, {walk.AsyncStackCount} async stacks");
             return new ProcessCaptureResult(process.Pid, process.Name, process.CommandLine, version, "live",
                 walk.Stacks, pauseMs, total.Elapsed.TotalMilliseconds, walk.Warnings);
         }

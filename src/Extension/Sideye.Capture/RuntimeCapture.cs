@@ -94,6 +94,7 @@ public sealed class RuntimeCapture
         double threadsMs = sw.Elapsed.TotalMilliseconds - heapMs;
         IReadOnlyList<CapturedStack> chains = new AsyncStackWalker(symbolizer, heap, cache).Walk(scan.Boxes);
         double variablesStart = sw.Elapsed.TotalMilliseconds;
+        double asyncMs = variablesStart - heapMs - threadsMs;
         int framesWithVariables;
         using (var variables = new FrameVariableCapture(runtime, _plan, _symbols, dacPath))
         {
@@ -107,6 +108,7 @@ public sealed class RuntimeCapture
         IReadOnlyList<CapturedStack> stacks = StackStitcher.Stitch(threads, chains, out int stitched);
         return new RuntimeWalk(stacks, threads.Count, chains.Count - stitched, scan.ObjectsVisited, heapMs, threadsMs, sw.Elapsed.TotalMilliseconds, warnings)
         {
+            AsyncMs = asyncMs,
             VariablesMs = variablesMs,
             FramesWithVariables = framesWithVariables,
         };
@@ -150,6 +152,9 @@ public sealed record RuntimeWalk(
     double TotalMs,
     IReadOnlyList<string> Warnings)
 {
+    /// <summary>Time spent chaining async state machines into logical stacks (included in <see cref="TotalMs"/>).</summary>
+    public double AsyncMs { get; init; }
+
     /// <summary>Time spent reading the spec's variables (included in <see cref="TotalMs"/>).</summary>
     public double VariablesMs { get; init; }
 

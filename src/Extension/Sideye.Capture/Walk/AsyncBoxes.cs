@@ -86,9 +86,6 @@ internal sealed class AsyncBoxes
             _cache.StateMachines.GetOrAdd(layout.StateMachineMethodTable, mt => Describe(mt));
     }
 
-    /// <summary>The ClrMD type of a state machine, for the few reads that need fields by name (awaiters).</summary>
-    public ClrType? TypeOf(LiveBox box) => _heap.Runtime.GetTypeByMethodTable(box.StateMachineMethodTable);
-
     private StateMachineInfo? Describe(ulong methodTable)
     {
         ClrType? type = _heap.Runtime.GetTypeByMethodTable(methodTable);
@@ -96,16 +93,10 @@ internal sealed class AsyncBoxes
             return null;
         string method = Naming.MethodNames.StateMachineToCSharp(type.Name ?? "") ?? Naming.MethodNames.ToCSharp(type.Name, null);
         ClrMethod? moveNext = type.Methods.FirstOrDefault(x => x.Name == "MoveNext");
-        return new StateMachineInfo(state.Offset, method, type.Module?.Name, FrameSymbolizer.ModuleName(type.Module), moveNext?.MetadataToken);
+        return new StateMachineInfo(state.Offset, method, type.Module?.Name, FrameSymbolizer.ModuleName(type.Module), moveNext?.MetadataToken,
+            StateMachineInfo.AwaitedOffsetsOf(type));
     }
 }
 
 /// <summary>A box whose async method has not completed.</summary>
 internal sealed record LiveBox(ClrObject Box, ulong StateMachineAddress, ulong StateMachineMethodTable, bool StateMachineIsStruct, StateMachineInfo Info, int State);
-
-/// <summary>Where a state machine's fields are: inside a box (struct) or in their own object (class).</summary>
-internal readonly record struct StateMachineView(ClrType Type, ulong Address, bool IsStruct)
-{
-    /// <summary>A struct field (an awaiter) of the state machine.</summary>
-    public ClrValueType ReadStruct(ClrInstanceField field) => field.ReadStruct(Address, interior: IsStruct);
-}

@@ -85,25 +85,17 @@ internal sealed class AsyncStackWalker
             FrameKinds.Async, AwaitState: box.State, ObjectAddress: box.Box.Address, MethodToken: m.MoveNextToken);
     }
 
-    /// <summary>What the leaf is waiting for: the task held by its current awaiter (<c>&lt;&gt;u__N</c> fields).</summary>
+    /// <summary>What the leaf is waiting for: the object held by its current awaiter (<c>&lt;&gt;u__N</c> fields).</summary>
     private string? AwaitedThing(LiveBox box)
     {
-        if (_heap.Runtime.GetTypeByMethodTable(box.StateMachineMethodTable) is not ClrType type)
-            return null;
-        var sm = new StateMachineView(type, box.StateMachineAddress, box.StateMachineIsStruct);
-        foreach (ClrInstanceField field in sm.Type.Fields)
+        IDataReader memory = _heap.Runtime.DataTarget.DataReader;
+        ulong fields = box.StateMachineIsStruct ? box.StateMachineAddress : box.StateMachineAddress + (ulong)memory.PointerSize;
+        foreach (int offset in box.Info.AwaitedOffsets)
         {
-            if (field.Name is not { } n || !n.StartsWith("<>u__", StringComparison.Ordinal) || !field.IsValueType)
+            // A resumed method clears its awaiter: the one holding an object is the current await.
+            if (!memory.ReadPointer(fields + (ulong)offset, out ulong awaited) || awaited == 0 || !memory.ReadPointer(awaited, out ulong methodTable))
                 continue;
-            ClrValueType awaiter = sm.ReadStruct(field);
-            if (awaiter.Type is null)
-                continue;
-            ClrObject awaited = default;
-            if (awaiter.Type.GetFieldByName("m_task") is not null)
-                awaiter.TryReadObjectField("m_task", out awaited);
-            else if (awaiter.Type.GetFieldByName("_value") is ClrInstanceField value && value.IsValueType)
-                awaiter.ReadValueTypeField(value).TryReadObjectField("_obj", out awaited);
-            if (!awaited.IsNull && awaited.Type?.Name is string typeName)
+            if (_cache.TypeNames.GetOrAdd(methodTable, mt => _heap.Runtime.GetTypeByMethodTable(mt)?.Name) is string typeName)
                 return FriendlyAwaited(typeName);
         }
         return null;

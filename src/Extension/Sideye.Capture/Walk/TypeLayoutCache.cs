@@ -15,6 +15,7 @@ public sealed class TypeLayoutCache
     internal ConcurrentDictionary<ulong, BoxLayout?> BoxLayouts { get; } = new();
     internal ConcurrentDictionary<ulong, StateMachineInfo?> StateMachines { get; } = new();
     internal ConcurrentDictionary<ulong, string> MethodNames { get; } = new();
+    internal ConcurrentDictionary<ulong, string?> TypeNames { get; } = new();
 }
 
 /// <summary>Field offsets of one box type (one per state machine type in Release builds).</summary>
@@ -38,4 +39,26 @@ internal sealed record BoxLayout(int? StateFlagsOffset, int StateMachineOffset, 
 }
 
 /// <summary>What the capture needs of a state machine type: where its state is, and which method it stands for.</summary>
-internal sealed record StateMachineInfo(int StateOffset, string Method, string? ModulePath, string? ModuleName, int? MoveNextToken);
+/// <param name="AwaitedOffsets">
+/// Where, from the start of the state machine's fields, each awaiter field (<c>&lt;&gt;u__N</c>) keeps the object it
+/// waits on: a TaskAwaiter's <c>m_task</c>, a ValueTaskAwaiter's <c>_value._obj</c>. Reading names through ClrMD
+/// per suspended call cost ~0.3 ms each (30 ms of pause for a hundred calls); offsets make it two reads.
+/// </param>
+internal sealed record StateMachineInfo(int StateOffset, string Method, string? ModulePath, string? ModuleName, int? MoveNextToken,
+    IReadOnlyList<int> AwaitedOffsets)
+{
+    public static IReadOnlyList<int> AwaitedOffsetsOf(ClrType stateMachine)
+    {
+        var offsets = new List<int>();
+        foreach (ClrInstanceField field in stateMachine.Fields)
+        {
+            if (field.Name is not { } name || !name.StartsWith("<>u__", StringComparison.Ordinal) || !field.IsValueType || field.Type is not { } awaiter)
+                continue;
+            if (awaiter.GetFieldByName("m_task") is { IsObjectReference: true } task)
+                offsets.Add(field.Offset + task.Offset);
+            else if (awaiter.GetFieldByName("_value") is { IsValueType: true } value && value.Type?.GetFieldByName("_obj") is { IsObjectReference: true } obj)
+                offsets.Add(field.Offset + value.Offset + obj.Offset);
+        }
+        return offsets;
+    }
+}
