@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Diagnostics.Runtime;
+using Sideye.Capture.Dac;
 using Sideye.Capture.Symbols;
 using Sideye.Capture.Walk;
 using Sideye.Snapshot;
@@ -74,7 +75,8 @@ public sealed class RuntimeCapture
     public RuntimeWalk Walk(ClrRuntime runtime, TypeLayoutCache cache, string? dacPath = null, CancellationToken cancellationToken = default)
     {
         var warnings = new List<string>();
-        var symbolizer = new FrameSymbolizer(_symbols, cache);
+        using var dac = new TargetDac(runtime, dacPath);
+        var symbolizer = new FrameSymbolizer(_symbols, cache, dac);
         var sw = Stopwatch.StartNew();
 
         ClrHeap heap = runtime.Heap;
@@ -96,7 +98,7 @@ public sealed class RuntimeCapture
         double variablesStart = sw.Elapsed.TotalMilliseconds;
         double asyncMs = variablesStart - heapMs - threadsMs;
         int framesWithVariables;
-        using (var variables = new FrameVariableCapture(runtime, _plan, _symbols, dacPath))
+        using (var variables = new FrameVariableCapture(runtime, _plan, _symbols, dac))
         {
             threads = variables.Capture(threads);
             chains = variables.Capture(chains);

@@ -80,6 +80,54 @@ internal sealed unsafe class DacFrameReader : IDisposable
     }
 
     /// <summary>
+    /// The IL offset of the instruction at <paramref name="address"/> in the native code that contains it, or -1
+    /// (prolog, epilog, unmapped, not managed code).
+    /// </summary>
+    /// <remarks>
+    /// Not ClrMD's <c>ClrMethod.GetILOffset</c>: it maps through the IL map of the method's first native code, so a
+    /// frame running any other code version (tier 1 after tier 0: most hot code in a service) got a wrong offset,
+    /// and a wrong line. The DAC finds the code version containing the address.
+    /// </remarks>
+    public int ILOffsetAt(ulong address)
+    {
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_process == 0, this);
+            if (XclrData.StartEnumMethodInstancesByAddress(_process, address, out ulong handle) != XclrData.S_OK)
+                return -1;
+            try
+            {
+                const int Capacity = 8;
+                uint* offsets = stackalloc uint[Capacity];
+                while (XclrData.EnumMethodInstanceByAddress(_process, ref handle, out nint instance) == XclrData.S_OK && instance != 0)
+                {
+                    try
+                    {
+                        uint found = 0;
+                        if (XclrData.GetILOffsetsByAddress(instance, address, Capacity, &found, offsets) != XclrData.S_OK)
+                            continue;
+                        for (int i = 0; i < Math.Min(found, Capacity); i++)
+                        {
+                            if ((int)offsets[i] >= 0)
+                                return (int)offsets[i];
+                        }
+                        return -1;
+                    }
+                    finally
+                    {
+                        XclrData.Release(instance);
+                    }
+                }
+                return -1;
+            }
+            finally
+            {
+                XclrData.EndEnumMethodInstancesByAddress(_process, handle);
+            }
+        }
+    }
+
+    /// <summary>
     /// The managed frames of thread <paramref name="osThreadId"/>, innermost first; empty when the
     /// thread is unknown to the runtime or has no managed frames.
     /// </summary>

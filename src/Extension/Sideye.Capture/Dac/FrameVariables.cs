@@ -50,7 +50,7 @@ internal sealed class FrameVariables
                 continue;
             }
 
-            result.Add(Combine(frame.Method, dacFrame, FrameILOffset(frame.Method, frame.InstructionPointer, activeIp)));
+            result.Add(Combine(frame.Method, dacFrame, FrameILOffset(frame.InstructionPointer, activeIp)));
         }
 
         return result;
@@ -70,7 +70,7 @@ internal sealed class FrameVariables
 
         if (!_activeIps.TryGetValue(osThreadId, out ulong? activeIp))
             _activeIps[osThreadId] = activeIp = ActiveInstructionPointer(method.Type.Module.AppDomain.Runtime.DataTarget.DataReader, osThreadId);
-        return Combine(method, dacFrame, FrameILOffset(method, instructionPointer, activeIp));
+        return Combine(method, dacFrame, FrameILOffset(instructionPointer, activeIp));
     }
 
     private Dictionary<ulong, DacFrame> WalkThread(uint osThreadId)
@@ -85,20 +85,8 @@ internal sealed class FrameVariables
     /// The IL offset a frame is at. A caller frame's IP is a return address: the call it returns from is at
     /// ip - 1; only the thread's own (active) frame is at its IP.
     /// </summary>
-    private static int FrameILOffset(ClrMethod method, ulong ip, ulong? activeIp) =>
-        ip == activeIp || ip == 0 ? ILOffsetAt(method, ip) : ILOffsetAt(method, ip - 1);
-
-    /// <summary>The IL offset whose native code contains <paramref name="ip"/>, or -1 (prolog, epilog, unmapped, unknown).</summary>
-    internal static int ILOffsetAt(ClrMethod method, ulong ip)
-    {
-        foreach (ILToNativeMap entry in method.ILOffsetMap)
-        {
-            if (entry.StartAddress <= ip && ip <= entry.EndAddress)
-                return entry.ILOffset >= 0 ? entry.ILOffset : -1;
-        }
-
-        return -1;
-    }
+    private int FrameILOffset(ulong ip, ulong? activeIp) =>
+        ip == activeIp || ip == 0 ? _dac.ILOffsetAt(ip) : _dac.ILOffsetAt(ip - 1);
 
     private FrameVariableList Combine(ClrMethod method, DacFrame frame, int ilOffset)
     {

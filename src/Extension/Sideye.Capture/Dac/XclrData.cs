@@ -47,6 +47,31 @@ internal static unsafe class XclrData
         return hr;
     }
 
+    public static int StartEnumMethodInstancesByAddress(nint process, ulong address, out ulong handle)
+    {
+        ulong result = 0;
+        int hr = ((delegate* unmanaged<nint, ulong, nint, ulong*, int>)Slot(process, 27))(process, address, 0, &result);
+        handle = result;
+        return hr;
+    }
+
+    public static int EnumMethodInstanceByAddress(nint process, ref ulong handle, out nint methodInstance)
+    {
+        nint result = 0;
+        ulong h = handle;
+        int hr = ((delegate* unmanaged<nint, ulong*, nint*, int>)Slot(process, 28))(process, &h, &result);
+        handle = h;
+        methodInstance = result;
+        return hr;
+    }
+
+    public static int EndEnumMethodInstancesByAddress(nint process, ulong handle) =>
+        ((delegate* unmanaged<nint, ulong, int>)Slot(process, 29))(process, handle);
+
+    // IXCLRDataMethodInstance
+    public static int GetILOffsetsByAddress(nint methodInstance, ulong address, uint capacity, uint* needed, uint* offsets) =>
+        ((delegate* unmanaged<nint, ulong, uint, uint*, uint*, int>)Slot(methodInstance, 12))(methodInstance, address, capacity, needed, offsets);
+
     // IXCLRDataTask
     public static int CreateStackWalk(nint task, uint flags, out nint stackWalk)
     {

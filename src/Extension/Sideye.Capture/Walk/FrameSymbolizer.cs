@@ -1,4 +1,5 @@
 using Microsoft.Diagnostics.Runtime;
+using Sideye.Capture.Dac;
 using Sideye.Capture.Naming;
 using Sideye.Capture.Symbols;
 using Sideye.Snapshot;
@@ -10,11 +11,15 @@ internal sealed class FrameSymbolizer
 {
     private readonly SymbolCache _symbols;
     private readonly TypeLayoutCache _cache;
+    private readonly TargetDac? _dac;
+    private readonly Dictionary<ulong, int> _ilOffsets = new();
 
-    public FrameSymbolizer(SymbolCache symbols, TypeLayoutCache cache)
+    /// <param name="dac">Where thread frames' IL offsets come from (exact per code version); null for async-only use.</param>
+    public FrameSymbolizer(SymbolCache symbols, TypeLayoutCache cache, TargetDac? dac = null)
     {
         _symbols = symbols;
         _cache = cache;
+        _dac = dac;
     }
 
     public SymbolCache Symbols => _symbols;
@@ -35,21 +40,42 @@ internal sealed class FrameSymbolizer
     /// </summary>
     public CapturedFrame ManagedFrame(ClrMethod method, ulong ip, bool isLeaf)
     {
-        int? il = null;
-        try
-        {
-            int offset = method.GetILOffset(isLeaf ? ip : ip - 1);
-            il = offset >= 0 ? offset : null;
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-        {
-        }
+        int offset = ILOffsetAt(method, isLeaf ? ip : ip - 1);
+        int? il = offset >= 0 ? offset : null;
         ClrModule? module = method.Type?.Module;
         SourceLocation? where = null;
         if (il is int ilOffset && module is not null)
             where = _symbols.Get(module.Name)?.GetSourceLocation(method.MetadataToken, ilOffset);
         return new CapturedFrame(NameOf(method), ModuleName(module), il, where?.File, where?.Line,
             FrameKinds.Managed, InstructionPointer: ip, MethodToken: method.MetadataToken);
+    }
+
+    /// <summary>
+    /// The IL offset at a code address, memoized per address (threads parked in the same place share them). Through
+    /// the DAC, which maps the code version the address is in; ClrMD's map is the method's first version's only.
+    /// </summary>
+    private int ILOffsetAt(ClrMethod method, ulong address)
+    {
+        if (_ilOffsets.TryGetValue(address, out int known))
+            return known;
+        int offset;
+        if (_dac?.Reader is { } reader)
+        {
+            offset = reader.ILOffsetAt(address);
+        }
+        else
+        {
+            try
+            {
+                offset = method.GetILOffset(address);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            {
+                offset = -1;
+            }
+        }
+        _ilOffsets[address] = offset;
+        return offset;
     }
 
     public static string? ModuleName(ClrModule? module) =>

@@ -21,14 +21,13 @@ internal sealed class FrameVariableCapture : IDisposable
     private readonly Dictionary<string, FunctionCapture> _functions;
     private readonly ValueRenderer _renderer;
     private readonly SymbolCache _symbols;
-    private readonly string? _dacPath;
+    private readonly TargetDac _dac;
     private FrameVariables? _threadFrames;
-    private DacFrameReader? _dac;
     private PdbLocals? _pdbLocals;
     private string? _dacError;
 
-    /// <param name="dacPath">The DAC the target was opened with; null to look for it beside the runtime.</param>
-    public FrameVariableCapture(ClrRuntime runtime, CapturePlan plan, SymbolCache symbols, string? dacPath)
+    /// <param name="dac">The walk's DAC instance (created on first use), shared with the frame symbolizer.</param>
+    public FrameVariableCapture(ClrRuntime runtime, CapturePlan plan, SymbolCache symbols, TargetDac dac)
     {
         _runtime = runtime;
         _functions = new Dictionary<string, FunctionCapture>(StringComparer.Ordinal);
@@ -36,17 +35,13 @@ internal sealed class FrameVariableCapture : IDisposable
             _functions.TryAdd(CapturePlan.FunctionKey(function.Function), function);
         _renderer = new ValueRenderer(runtime, plan);
         _symbols = symbols;
-        _dacPath = dacPath;
+        _dac = dac;
     }
 
     /// <summary>Why thread frames could not be read (the DAC did not load), for the snapshot's warnings; null if they could.</summary>
     public string? ThreadFrameError => _dacError;
 
-    public void Dispose()
-    {
-        _dac?.Dispose();
-        _pdbLocals?.Dispose();
-    }
+    public void Dispose() => _pdbLocals?.Dispose();
 
     public bool IsEmpty => _functions.Count == 0;
 
@@ -244,30 +239,14 @@ internal sealed class FrameVariableCapture : IDisposable
     {
         if (_threadFrames is not null || _dacError is not null)
             return _threadFrames;
-        string? dacPath = _dacPath ?? DacBesideRuntime(_runtime);
-        if (dacPath is null)
+        if (_dac.Reader is not { } reader)
         {
-            _dacError = $"locals of frames on threads need the DAC (libmscordaccore.so), which was not found next to {_runtime.ClrInfo.ModuleInfo.FileName}";
+            _dacError = $"locals of frames on threads are unavailable: {_dac.Error}";
             return null;
         }
-        try
-        {
-            _dac = DacFrameReader.Create(_runtime.DataTarget, dacPath);
-            _pdbLocals = new PdbLocals(_symbols);
-            _threadFrames = new FrameVariables(_dac, _pdbLocals);
-        }
-        catch (DacLoadException e)
-        {
-            _dacError = $"locals of frames on threads are unavailable: {e.Message}";
-        }
+        _pdbLocals = new PdbLocals(_symbols);
+        _threadFrames = new FrameVariables(reader, _pdbLocals);
         return _threadFrames;
-    }
-
-    private static string? DacBesideRuntime(ClrRuntime runtime)
-    {
-        string? dir = Path.GetDirectoryName(runtime.ClrInfo.ModuleInfo.FileName);
-        string? path = dir is null ? null : Path.Combine(dir, "libmscordaccore.so");
-        return path is not null && File.Exists(path) ? path : null;
     }
 
     private IReadOnlyList<CapturedVariable> CaptureAsyncFrame(ulong box, FunctionCapture function)
