@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Text;
+using System.Threading.Channels;
 
 namespace KnownValues;
 
@@ -56,6 +58,13 @@ public static class Statics
     public static Stack<string>? Lifo;
     public static ImmutableArray<int> Frozen;
     public static Dictionary<int, Point>? ByNumber;
+    public static ConcurrentQueue<int>? WorkQueue;
+    public static ConcurrentQueue<int>? LongQueue;
+    public static LinkedList<string>? Chain;
+    public static SortedSet<int>? Ordered;
+    public static SortedDictionary<string, int>? ByName;
+    public static StringBuilder? Text;
+    public static Channel<int>? Bounded;
     public static string? Unicode;
     public static Task[]? Pending;
     public static ValueTask<int> PendingWorker;
@@ -109,5 +118,21 @@ public static class Statics
         Frozen = [7, 8, 9];
         ByNumber = new Dictionary<int, Point> { [1] = new Point(1, 1), [2] = new Point(2, 2) };
         Unicode = "h\u00e9llo \"w\u00f6rld\"\n\u2603";
+
+        WorkQueue = new ConcurrentQueue<int>();
+        for (int i = 1; i <= 4; i++)
+            WorkQueue.Enqueue(i); // then 1 dequeued: 2, 3, 4
+        WorkQueue.TryDequeue(out _);
+        LongQueue = new ConcurrentQueue<int>();
+        for (int i = 0; i < 100; i++)
+            LongQueue.Enqueue(i); // past the first segment (32 slots): several segments, the first ones frozen
+        Chain = new LinkedList<string>(["a", "b", "c"]);
+        Ordered = [5, 1, 3];
+        ByName = new SortedDictionary<string, int> { ["b"] = 2, ["a"] = 1, ["c"] = 3 };
+        Text = new StringBuilder("hello, ");
+        Text.Append('b', 40).Append(" end"); // past the first chunk's 16 chars: several chunks
+        Bounded = Channel.CreateBounded<int>(10);
+        Bounded.Writer.TryWrite(7);
+        Bounded.Writer.TryWrite(8);
     }
 }

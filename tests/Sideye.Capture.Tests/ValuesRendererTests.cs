@@ -81,6 +81,11 @@ public abstract class ValuesRendererTests
     [InlineData("Fifo", "[2,3,4]")]
     [InlineData("Lifo", """["top","bottom"]""")]
     [InlineData("ByNumber", """[{"key":1,"value":{"X":1,"Y":1}},{"key":2,"value":{"X":2,"Y":2}}]""")]
+    [InlineData("WorkQueue", "[2,3,4]")]
+    [InlineData("Chain", """["a","b","c"]""")]
+    [InlineData("Ordered", "[1,3,5]")]
+    [InlineData("ByName", """{"a":1,"b":2,"c":3}""")]
+    [InlineData("Text", "\"hello, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb end\"")]
     public void References_render_as_objects_strings_and_collections(string field, string json)
     {
         RenderedValue value = Renderer.RenderLocation(Static(field));
@@ -101,6 +106,18 @@ public abstract class ValuesRendererTests
         Assert.Equal(64, raw.RootElement.GetProperty("__items").GetArrayLength());
         Assert.Equal("System.Collections.Generic.List<System.Int32>", raw.RootElement.GetProperty("__type").GetString());
         Assert.Equal(Hex(StaticObject("Many")), raw.RootElement.GetProperty("__addr").GetString());
+    }
+
+    [Fact]
+    public void A_concurrent_queue_over_several_segments_and_a_channel_show_their_items_in_order()
+    {
+        // 100 items: the first segments are frozen (their tails pushed past their length), the rest follow on.
+        RenderedValue queue = Renderer.RenderLocation(Static("LongQueue"));
+        Assert.Equal("[" + string.Join(",", Enumerable.Range(0, 64)) + ",\"\u2026(100 items)\"]", queue.Json);
+
+        // Channel.CreateBounded keeps its items in a Deque.
+        using JsonDocument channel = JsonDocument.Parse(Renderer.RenderLocation(Static("Bounded")).Json);
+        Assert.Equal("[7,8]", channel.RootElement.GetProperty("_items").GetRawText());
     }
 
     [Fact]

@@ -5,8 +5,9 @@ namespace Sideye.Capture.Values;
 /// <summary>
 /// Arrays and the BCL collections rendered as their elements: T[] (any rank, flattened), List, Queue (head first),
 /// Stack (top first), HashSet, Dictionary and ConcurrentDictionary (a JSON object when keyed by string, else an
-/// array of <c>{"key","value"}</c>), and ImmutableArray (in the scalars file). At most
-/// <c>MaxCollectionItems</c> elements, then the marker <c>"…(N items)"</c>.
+/// array of <c>{"key","value"}</c>), ConcurrentQueue and the channels' Deque (head first), LinkedList, SortedSet
+/// and SortedDictionary (in order), and ImmutableArray (in the scalars file); a StringBuilder as its text. At
+/// most <c>MaxCollectionItems</c> elements, then the marker <c>"…(N items)"</c>.
 /// </summary>
 internal sealed partial class ValueWalker
 {
@@ -41,6 +42,18 @@ internal sealed partial class ValueWalker
                     return WriteHashed(obj, type, depth, keyed: true);
                 case "System.Collections.Concurrent.ConcurrentDictionary":
                     return WriteConcurrentDictionary(obj, type, depth);
+                case "System.Collections.Concurrent.ConcurrentQueue":
+                    return WriteConcurrentQueue(obj, type, depth);
+                case "System.Collections.Generic.Deque": // System.Threading.Channels' bounded and single-consumer channels
+                    return WriteDeque(obj, type, depth);
+                case "System.Collections.Generic.LinkedList":
+                    return WriteLinkedList(obj, type, depth);
+                case "System.Collections.Generic.SortedSet":
+                    return WriteSortedSet(obj, type, depth);
+                case "System.Collections.Generic.SortedDictionary":
+                    return WriteSortedDictionary(obj, type, depth);
+                case "System.Text.StringBuilder":
+                    return WriteStringBuilder(obj, type);
                 case "System.Object":
                     return false;
             }
