@@ -42,18 +42,7 @@ public sealed class DacDebuggeeTests : IClassFixture<DacDebuggee>
         DacDebuggeeProcess process = _debuggee.Start();
         try
         {
-            string createdump = Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "createdump");
-            using (Process writer = Process.Start(new ProcessStartInfo(createdump)
-                   {
-                       ArgumentList = { "--full", "-f", dump, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                       RedirectStandardOutput = true,
-                       RedirectStandardError = true,
-                   }) ?? throw new InvalidOperationException("createdump did not start"))
-            {
-                writer.StandardOutput.ReadToEnd();
-                Assert.True(writer.WaitForExit(TimeSpan.FromMinutes(2)), "createdump finished");
-                Assert.Equal(0, writer.ExitCode);
-            }
+            DacTestProcesses.CreateDump(process.Id, dump);
         }
         finally
         {

@@ -85,6 +85,21 @@ internal static class DacTestProcesses
         }
     }
 
+    /// <summary>Writes a core dump of <paramref name="pid"/> with the runtime's createdump (<paramref name="kind"/>: --normal, --withheap, --full).</summary>
+    public static void CreateDump(int pid, string path, string kind = "--full")
+    {
+        string createdump = Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "createdump");
+        using Process writer = Process.Start(new ProcessStartInfo(createdump)
+        {
+            ArgumentList = { kind, "-f", path, pid.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException("createdump did not start");
+        writer.StandardOutput.ReadToEnd();
+        Assert.True(writer.WaitForExit(TimeSpan.FromMinutes(2)), "createdump finished");
+        Assert.Equal(0, writer.ExitCode);
+    }
+
     /// <summary>Asserts the process runs on after a detach: alive, no tracer, not stopped.</summary>
     public static void AssertRunningAndDetached(DacDebuggeeProcess process)
     {

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Runtime.InteropServices;
 using Sideye.Capture.Target;
 
 namespace Sideye.Capture.Tests;
@@ -23,16 +20,7 @@ public sealed class HeapPresenceTests
         DacDebuggeeProcess process = DacTestProcesses.Start(dll);
         try
         {
-            string createdump = Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "createdump");
-            using Process writer = Process.Start(new ProcessStartInfo(createdump)
-            {
-                ArgumentList = { kind, "-f", dump, process.Id.ToString(CultureInfo.InvariantCulture) },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            }) ?? throw new InvalidOperationException("createdump did not start");
-            writer.StandardOutput.ReadToEnd();
-            Assert.True(writer.WaitForExit(TimeSpan.FromMinutes(2)), "createdump finished");
-            Assert.Equal(0, writer.ExitCode);
+            DacTestProcesses.CreateDump(process.Id, dump, kind);
         }
         finally
         {

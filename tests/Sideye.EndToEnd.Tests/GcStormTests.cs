@@ -69,8 +69,7 @@ public sealed class GcStormTests : IClassFixture<GcStormTests.Fixture>
             Server?.Dispose();
             if (_pid != 0)
                 DetachedTarget.Kill(_pid);
-            if (Environment.GetEnvironmentVariable("SIDEYE_KEEP_E2E") != "1")
-                try { Directory.Delete(WorkDir, recursive: true); } catch (IOException) { }
+            Repo.DeleteWorkDir(WorkDir);
             return Task.CompletedTask;
         }
     }

@@ -73,8 +73,7 @@ public sealed class KnownValuesFixture : IAsyncLifetime
         _server?.Dispose();
         foreach (int pid in _pids.Values)
             DetachedTarget.Kill(pid);
-        if (Environment.GetEnvironmentVariable("SIDEYE_KEEP_E2E") != "1")
-            try { Directory.Delete(WorkDir, recursive: true); } catch (IOException) { }
+        Repo.DeleteWorkDir(WorkDir);
         return Task.CompletedTask;
     }
 

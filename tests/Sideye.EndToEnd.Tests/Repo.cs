@@ -53,6 +53,14 @@ public static class Repo
 
     public static RunResult Sideye(params string[] args) => Run(Launcher, args);
 
+    /// <summary>Deletes a fixture's work directory, unless SIDEYE_KEEP_E2E=1 keeps it (snapshots, logs, dumps) for a post-mortem.</summary>
+    public static void DeleteWorkDir(string path)
+    {
+        if (Environment.GetEnvironmentVariable("SIDEYE_KEEP_E2E") == "1")
+            return;
+        try { Directory.Delete(path, recursive: true); } catch (IOException) { }
+    }
+
     public static RunResult DotnetDump(IEnumerable<string> args, IDictionary<string, string>? env = null) =>
         Run("dotnet", new[] { "dotnet-dump" }.Concat(args), TimeSpan.FromMinutes(5), env);
 }

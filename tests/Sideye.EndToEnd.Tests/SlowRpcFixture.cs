@@ -87,8 +87,7 @@ public sealed class SlowRpcFixture : IAsyncLifetime
     {
         _server?.Dispose();
         Repo.Run(Path.Combine(Repo.Root, "dumps/slow-rpc/stop.sh"), [DemoDir]);
-        if (Environment.GetEnvironmentVariable("SIDEYE_KEEP_E2E") != "1")
-            try { Directory.Delete(WorkDir, recursive: true); } catch (IOException) { }
+        Repo.DeleteWorkDir(WorkDir);
         return Task.CompletedTask;
     }
 

@@ -124,8 +124,7 @@ public sealed partial class TieredCodeTests : IClassFixture<TieredCodeTests.Fixt
             Server?.Dispose();
             if (_pid != 0)
                 DetachedTarget.Kill(_pid);
-            if (Environment.GetEnvironmentVariable("SIDEYE_KEEP_E2E") != "1")
-                try { Directory.Delete(WorkDir, recursive: true); } catch (IOException) { }
+            Repo.DeleteWorkDir(WorkDir);
             return Task.CompletedTask;
         }
     }
