@@ -65,6 +65,8 @@ public static class Statics
     public static SortedDictionary<string, int>? ByName;
     public static StringBuilder? Text;
     public static Channel<int>? Bounded;
+    public static Task<int>? Done;
+    public static Task? Canceled;
     public static string? Unicode;
     public static Task[]? Pending;
     public static ValueTask<int> PendingWorker;
@@ -134,5 +136,7 @@ public static class Statics
         Bounded = Channel.CreateBounded<int>(10);
         Bounded.Writer.TryWrite(7);
         Bounded.Writer.TryWrite(8);
+        Done = Task.FromResult(42);
+        Canceled = Task.FromCanceled(new CancellationToken(canceled: true));
     }
 }

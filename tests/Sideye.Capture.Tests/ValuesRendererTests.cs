@@ -120,6 +120,37 @@ public abstract class ValuesRendererTests
         Assert.Equal("[7,8]", channel.RootElement.GetProperty("_items").GetRawText());
     }
 
+    [Theory]
+    [InlineData("Done", """{"Status":"RanToCompletion","Result":42}""")]
+    [InlineData("Canceled", """{"Status":"Canceled"}""")]
+    public void Tasks_render_as_their_status_result_and_async_method(string field, string json)
+    {
+        RenderedValue value = Renderer.RenderLocation(Static(field));
+
+        Assert.True(value.IsAvailable, value.Unavailable);
+        Assert.Equal(json, value.Json);
+    }
+
+    [Fact]
+    public void A_generic_types_async_method_is_named_as_its_frames_are()
+    {
+        // As the async stack's frame names it: Box<_> where Release shares the code, Box<System.String> in Debug.
+        string instantiation = _target.Configuration == "Debug" ? "System.String" : "_";
+        Assert.Equal($$"""{"Status":"WaitingForActivation","AsyncMethod":"KnownValues.Box<{{instantiation}}>.WaitAsync"}""",
+            Renderer.RenderLocation(Static("PendingBox")).Json);
+    }
+
+    [Fact]
+    public void An_async_methods_task_keeps_the_address_of_its_box_in_the_raw_form()
+    {
+        // Statics.Pending[0] is WaitAsync(1, "one")'s task: the box its async stack is found by.
+        RenderedValue pending = Renderer.RenderLocation(Static("Pending"));
+        using JsonDocument raw = JsonDocument.Parse(pending.RawJson);
+        JsonElement first = raw.RootElement.GetProperty("__items")[0];
+        Assert.Equal("KnownValues.AsyncHolder.WaitAsync", first.GetProperty("AsyncMethod").GetString());
+        Assert.Contains(_target.Boxes, b => Hex(b.Address) == first.GetProperty("__addr").GetString());
+    }
+
     [Fact]
     public void Unicode_and_quotes_survive_as_json()
     {

@@ -171,7 +171,7 @@ internal sealed partial class ValueWalker
         {
             if (type.IsArray)
                 WriteArray(obj, type, depth);
-            else if (!TryWriteCollection(obj, type, depth))
+            else if (!TryWriteTask(obj, type, depth) && !TryWriteCollection(obj, type, depth))
                 WriteFields(unchecked(obj + (ulong)PointerSize), type, depth, obj);
         }
         finally

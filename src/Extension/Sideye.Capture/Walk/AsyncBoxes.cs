@@ -24,6 +24,7 @@ internal sealed class AsyncBoxes
         _memory = heap.Runtime.DataTarget.DataReader;
         _cache = cache;
         _pointerSize = (ulong)_memory.PointerSize;
+        cache.TaskStateFlagsOffset ??= heap.Runtime.BaseClassLibrary.GetTypeByName("System.Threading.Tasks.Task")?.GetFieldByName("m_stateFlags")?.Offset;
     }
 
     public static bool IsBoxTypeName(string name) =>
@@ -40,11 +41,14 @@ internal sealed class AsyncBoxes
     public LiveBox? ReadLive(ClrObject box)
     {
         ClrType type = box.Type!;
+        // Instance field offsets exclude the method table pointer that starts every object.
+        ulong fields = box.Address + _pointerSize;
+        if (!_cache.BoxLayouts.ContainsKey(type.MethodTable) && _cache.TaskStateFlagsOffset is int taskFlags && !IsPoolingBox(type)
+            && _memory.Read(fields + (ulong)taskFlags, out int early) && (early & TaskStateCompletedMask) != 0)
+            return null; // done: no need to learn its layout now
         BoxLayout? layout = _cache.BoxLayouts.GetOrAdd(type.MethodTable, _ => BoxLayout.Of(type));
         if (layout is null)
             return null;
-        // Instance field offsets exclude the method table pointer that starts every object.
-        ulong fields = box.Address + _pointerSize;
         if (layout.StateFlagsOffset is int flagsOffset
             && _memory.Read(fields + (ulong)flagsOffset, out int flags) && (flags & TaskStateCompletedMask) != 0)
             return null;

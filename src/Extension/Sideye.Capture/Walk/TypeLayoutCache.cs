@@ -16,6 +16,14 @@ public sealed class TypeLayoutCache
     internal ConcurrentDictionary<ulong, StateMachineInfo?> StateMachines { get; } = new();
     internal ConcurrentDictionary<ulong, string> MethodNames { get; } = new();
     internal ConcurrentDictionary<ulong, string?> TypeNames { get; } = new();
+
+    /// <summary>
+    /// Where every Task keeps <c>m_stateFlags</c> (a base class's fields keep their offsets in derived classes): a
+    /// completed box is recognized with one read, before its own layout is looked up. The layout of a box type the
+    /// warm-up did not see can cost 20+ ms inside the pause (ClrMD resolving a generic state machine struct such
+    /// as gRPC's <c>&lt;ReadSingleMessageAsync&gt;d__14&lt;__Canon&gt;</c>), and such short-lived boxes are nearly always done.
+    /// </summary>
+    internal int? TaskStateFlagsOffset { get; set; }
 }
 
 /// <summary>Field offsets of one box type (one per state machine type in Release builds).</summary>
