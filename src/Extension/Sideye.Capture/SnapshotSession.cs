@@ -59,6 +59,7 @@ public sealed class SnapshotSession : IDisposable
         // microseconds apart) before the slower ptrace attaches, which stop one thread after another: the
         // threads not yet attached would run on, and several processes that talk to each other would drain
         // their in-flight work (a server finishes its 10 ms handlers while its client is already frozen).
+        using var noGc = new NoGcRegion(256L << 20);
         long stoppedAt = Stopwatch.GetTimestamp();
         prepared.ForEach(p => Posix.Stop(p.Process.Pid));
         DateTimeOffset capturedAt = DateTimeOffset.UtcNow;
