@@ -89,8 +89,9 @@ public sealed partial class TieredCodeTests : IClassFixture<TieredCodeTests.Fixt
             RunResult build = Repo.Run("dotnet", ["build", Path.Combine(project, "Tiered.csproj"), "-c", "Release", "-o", bin, "-nologo", "-v", "q"]);
             Assert.True(build.ExitCode == 0, "build: " + build);
             ParkedLine = File.ReadAllLines(Path.Combine(project, "Program.cs")).ToList().FindIndex(l => l.TrimEnd().EndsWith("; // PARKED", StringComparison.Ordinal)) + 1;
-            // No instrumented tier between tier 0 and tier 1: the parked call runs plain tier-1 code.
-            _pid = DetachedTarget.Start(Path.Combine(bin, "Tiered.dll"), Path.Combine(WorkDir, "tiered.out"), "DOTNET_TieredPGO=0");
+            // No instrumented tier between tier 0 and tier 1, and promotion right after 30 calls (not after a quiet
+            // 100 ms, which a busy machine can keep postponing): the parked call runs plain tier-1 code.
+            _pid = DetachedTarget.Start(Path.Combine(bin, "Tiered.dll"), Path.Combine(WorkDir, "tiered.out"), "DOTNET_TieredPGO=0 DOTNET_TC_CallCountingDelayMs=0");
 
             string spec = Path.Combine(WorkDir, "sideye.yaml");
             File.Copy(Path.Combine(project, "sideye.yaml"), spec);
