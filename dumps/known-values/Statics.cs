@@ -67,6 +67,15 @@ public static class Statics
     public static Channel<int>? Bounded;
     public static Task<int>? Done;
     public static Task? Canceled;
+    public static CancellationToken Token;
+    public static CancellationToken CanceledToken;
+    public static CancellationToken NoToken;
+    public static CancellationTokenSource? CanceledSource;
+    public static Exception? Failure;
+    public static Func<string, string>? Callback;
+    public static Action? Both;
+    public static Uri? Link;
+    public static Type? KindOf;
     public static string? Unicode;
     public static Task[]? Pending;
     public static ValueTask<int> PendingWorker;
@@ -138,5 +147,17 @@ public static class Statics
         Bounded.Writer.TryWrite(8);
         Done = Task.FromResult(42);
         Canceled = Task.FromCanceled(new CancellationToken(canceled: true));
+        Token = new CancellationTokenSource().Token;
+        CanceledToken = new CancellationToken(canceled: true);
+        NoToken = CancellationToken.None;
+        CanceledSource = new CancellationTokenSource();
+        CanceledSource.Cancel();
+        Failure = new InvalidOperationException("outer", new ArgumentException("inner"));
+        var greeter = new Greeter("cb");
+        Callback = greeter.Greet;
+        Both = greeter.Wave;
+        Both += Greeter.Shout;
+        Link = new Uri("https://example.com/a?b=1");
+        KindOf = typeof(Point);
     }
 }

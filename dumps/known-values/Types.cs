@@ -67,3 +67,15 @@ public sealed class Everything
     public int[] Arr = [1, 2, 3];
     public object? Nothing;
 }
+
+/// <summary>A delegate target: <c>Statics.Callback</c> is <c>Greet</c> on the instance named "cb".</summary>
+public sealed class Greeter(string name)
+{
+    public string Name { get; } = name;
+
+    public string Greet(string who) => $"{Name}: hello {who}";
+
+    public void Wave() => Console.Write(Name);
+
+    public static void Shout() => Console.Write("!");
+}

@@ -131,6 +131,24 @@ public abstract class ValuesRendererTests
         Assert.Equal(json, value.Json);
     }
 
+    [Theory]
+    [InlineData("Token", """{"IsCancellationRequested":false,"CanBeCanceled":true}""")]
+    [InlineData("CanceledToken", """{"IsCancellationRequested":true,"CanBeCanceled":true}""")]
+    [InlineData("NoToken", """{"IsCancellationRequested":false,"CanBeCanceled":false}""")]
+    [InlineData("CanceledSource", """{"IsCancellationRequested":true}""")]
+    [InlineData("Failure", """{"Type":"System.InvalidOperationException","Message":"outer","InnerException":{"Type":"System.ArgumentException","Message":"inner"}}""")]
+    [InlineData("Callback", """{"Method":"KnownValues.Greeter.Greet","Target":{"Name":"cb"}}""")]
+    [InlineData("Both", """[{"Method":"KnownValues.Greeter.Wave","Target":{"Name":"cb"}},{"Method":"KnownValues.Greeter.Shout","Target":null}]""")]
+    [InlineData("Link", "\"https://example.com/a?b=1\"")]
+    [InlineData("KindOf", "\"KnownValues.Point\"")]
+    public void Common_framework_objects_render_by_their_meaning(string field, string json)
+    {
+        RenderedValue value = Renderer.RenderLocation(Static(field));
+
+        Assert.True(value.IsAvailable, value.Unavailable);
+        Assert.Equal(json, value.Json);
+    }
+
     [Fact]
     public void A_generic_types_async_method_is_named_as_its_frames_are()
     {

@@ -47,7 +47,7 @@ public sealed class SlowRpcSnapshotTests
             .ToList();
 
         int lockLine = SlowRpcFixture.LineOf(InfoServiceFile, "Lock.WaitAsync()");
-        int workLine = SlowRpcFixture.LineOf(InfoServiceFile, "await Task.Delay(10)");
+        int workLine = SlowRpcFixture.LineOf(InfoServiceFile, "await Task.Delay(Random.Shared.Next(5, 16));");
         JsonElement waiting = Assert.Single(handlerGroups, g => LeafLine(g) == lockLine);
         Assert.Equal(1, waiting.GetProperty("count").GetInt32());
         Assert.Equal("async", waiting.GetProperty("kind").GetString());

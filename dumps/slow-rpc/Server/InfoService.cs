@@ -19,7 +19,10 @@ public sealed class InfoService(ClientRegistry registry) : SideEyeDemo.SideEyeDe
         try
         {
             numCalls = ++cs.NumCalls;
-            await Task.Delay(10); // simulated work done while holding the client's lock
+            // Simulated work done while holding the client's lock: 10 ms on average. A fixed 10 ms kept the 100
+            // handlers in step (their timers fire on one tick, the clients call again together), so a snapshot
+            // taken just after a tick found only the few calls already back; jitter spreads them out.
+            await Task.Delay(Random.Shared.Next(5, 16));
         }
         finally
         {

@@ -171,7 +171,7 @@ internal sealed partial class ValueWalker
         {
             if (type.IsArray)
                 WriteArray(obj, type, depth);
-            else if (!TryWriteTask(obj, type, depth) && !TryWriteCollection(obj, type, depth))
+            else if (!TryWriteTask(obj, type, depth) && !TryWriteCollection(obj, type, depth) && !TryWriteWellKnownObject(obj, type, depth))
                 WriteFields(unchecked(obj + (ulong)PointerSize), type, depth, obj);
         }
         finally
@@ -215,7 +215,7 @@ internal sealed partial class ValueWalker
 
     private void WriteStructOf(ulong address, ClrType type, int depth, ulong identity)
     {
-        if (TryWriteScalarStruct(address, type, depth) || TryWriteWrapperStruct(address, type, depth, identity))
+        if (TryWriteScalarStruct(address, type, depth) || TryWriteWrapperStruct(address, type, depth, identity) || TryWriteCancellationToken(address, type, depth))
             return;
 
         if (TooDeep(depth))
