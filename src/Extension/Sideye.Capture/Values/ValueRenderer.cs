@@ -49,6 +49,7 @@ public sealed class ValueRenderer
     private readonly ClrRuntime _runtime;
     private readonly TargetMemory _memory;
     private readonly EnumFormatter _enums;
+    private readonly Dictionary<ulong, ValueWalker.ObjectForm> _forms = new();
     private readonly DeclaredTypes _declaredTypes;
     private readonly FieldPathResolver _paths;
 
@@ -183,7 +184,7 @@ public sealed class ValueRenderer
         try
         {
             using var output = new JsonPair();
-            var walker = new ValueWalker(_runtime, _memory, _enums, Limits, output, _typeLimits);
+            var walker = new ValueWalker(_runtime, _memory, _enums, Limits, output, _typeLimits, _forms);
             write(walker);
             string? rootType = walker.RootTypeName ?? typeName;
             if (walker.RootError is string error)

@@ -24,44 +24,6 @@ internal sealed partial class ValueWalker
         WriteBackedSequence(obj, type, obj, length, i => i, depth);
     }
 
-    private bool TryWriteCollection(ulong obj, ClrType type, int depth)
-    {
-        for (ClrType? t = type; t is not null; t = t.BaseType)
-        {
-            switch (TypeNames.GenericDefinition(t.Name ?? ""))
-            {
-                case "System.Collections.Generic.List":
-                    return WriteList(obj, type, depth);
-                case "System.Collections.Generic.Queue":
-                    return WriteQueue(obj, type, depth);
-                case "System.Collections.Generic.Stack":
-                    return WriteStack(obj, type, depth);
-                case "System.Collections.Generic.HashSet":
-                    return WriteHashed(obj, type, depth, keyed: false);
-                case "System.Collections.Generic.Dictionary":
-                    return WriteHashed(obj, type, depth, keyed: true);
-                case "System.Collections.Concurrent.ConcurrentDictionary":
-                    return WriteConcurrentDictionary(obj, type, depth);
-                case "System.Collections.Concurrent.ConcurrentQueue":
-                    return WriteConcurrentQueue(obj, type, depth);
-                case "System.Collections.Generic.Deque": // System.Threading.Channels' bounded and single-consumer channels
-                    return WriteDeque(obj, type, depth);
-                case "System.Collections.Generic.LinkedList":
-                    return WriteLinkedList(obj, type, depth);
-                case "System.Collections.Generic.SortedSet":
-                    return WriteSortedSet(obj, type, depth);
-                case "System.Collections.Generic.SortedDictionary":
-                    return WriteSortedDictionary(obj, type, depth);
-                case "System.Text.StringBuilder":
-                    return WriteStringBuilder(obj, type);
-                case "System.Object":
-                    return false;
-            }
-        }
-
-        return false;
-    }
-
     private bool WriteList(ulong obj, ClrType type, int depth)
     {
         if (!TryReadRef(obj, type, "_items", out ulong items) || !TryReadInt(obj, type, "_size", out int size))

@@ -4,7 +4,7 @@ namespace Sideye.Capture.Values;
 
 /// <summary>
 /// The linked and tree-shaped BCL collections, read through their private fields as the runtime lays them out
-/// (.NET 6+): ConcurrentQueue (a chain of ring segments), Deque (the ring behind System.Threading.Channels),
+/// (.NET 6+): ConcurrentQueue (a chain of ring segments),
 /// LinkedList (a circular chain), SortedSet and SortedDictionary (red-black trees, written in order), and
 /// StringBuilder (a backwards chain of chunks), rendered as its text.
 /// </summary>
@@ -44,9 +44,6 @@ internal sealed partial class ValueWalker
         WriteSlots(obj, type, count, items, depth);
         return true;
     }
-
-    /// <summary>Deque: a ring like Queue's (<c>_array</c>, <c>_head</c>, <c>_size</c>).</summary>
-    private bool WriteDeque(ulong obj, ClrType type, int depth) => WriteQueue(obj, type, depth);
 
     /// <summary>LinkedList: <c>head</c>, then <c>next</c> until back at the head.</summary>
     private bool WriteLinkedList(ulong obj, ClrType type, int depth)

@@ -20,20 +20,9 @@ internal sealed partial class ValueWalker
     private const int TaskRanToCompletion = 0x1000000;
     private const int TaskWaitingForActivation = 0x2000000;
 
-    private static bool IsTask(ClrType type)
+    private bool WriteTask(ulong obj, ClrType type, int depth)
     {
-        for (ClrType? t = type; t is not null; t = t.BaseType)
-        {
-            if (t.Name == "System.Threading.Tasks.Task")
-                return true;
-        }
-
-        return false;
-    }
-
-    private bool TryWriteTask(ulong obj, ClrType type, int depth)
-    {
-        if (!IsTask(type) || !TryReadInt(obj, type, "m_stateFlags", out int flags))
+        if (!TryReadInt(obj, type, "m_stateFlags", out int flags))
             return false;
         string status = TaskStatusOf(flags);
         _out.StartObject(obj, type.Name);

@@ -10,40 +10,31 @@ namespace Sideye.Capture.Values;
 /// </summary>
 internal sealed partial class ValueWalker
 {
-    private bool TryWriteWellKnownObject(ulong obj, ClrType type, int depth)
+    private bool WriteCancellationTokenSource(ulong obj, ClrType type)
     {
-        if (type.IsException)
-            return WriteException(obj, type, depth);
-        for (ClrType? t = type; t is not null; t = t.BaseType)
-        {
-            switch (t.Name)
-            {
-                case "System.Threading.CancellationTokenSource":
-                    if (!TryCancellationRequested(obj, type, out bool requested))
-                        return false;
-                    _out.StartObject(obj, type.Name);
-                    _out.Property("IsCancellationRequested");
-                    _out.Bool(requested);
-                    _out.EndObject();
-                    return true;
-                case "System.Uri":
-                    if (!TryReadRef(obj, type, "_string", out ulong text) || text == 0)
-                        return false;
-                    WriteString(text, depth);
-                    return true;
-                case "System.Delegate":
-                    return WriteDelegate(obj, type, depth);
-                case "System.RuntimeType":
-                    if (!TryReadRef(obj, type, "m_handle", out ulong methodTable) || _runtime.GetTypeByMethodTable(methodTable)?.Name is not string name)
-                        return false;
-                    _out.String(name);
-                    return true;
-                case "System.Object":
-                    return false;
-            }
-        }
+        if (!TryCancellationRequested(obj, type, out bool requested))
+            return false;
+        _out.StartObject(obj, type.Name);
+        _out.Property("IsCancellationRequested");
+        _out.Bool(requested);
+        _out.EndObject();
+        return true;
+    }
 
-        return false;
+    private bool WriteUri(ulong obj, ClrType type, int depth)
+    {
+        if (!TryReadRef(obj, type, "_string", out ulong text) || text == 0)
+            return false;
+        WriteString(text, depth);
+        return true;
+    }
+
+    private bool WriteRuntimeType(ulong obj, ClrType type)
+    {
+        if (!TryReadRef(obj, type, "m_handle", out ulong methodTable) || _runtime.GetTypeByMethodTable(methodTable)?.Name is not string name)
+            return false;
+        _out.String(name);
+        return true;
     }
 
     /// <summary>CancellationToken (a struct): whether it can be canceled (it has a source) and whether it was.</summary>

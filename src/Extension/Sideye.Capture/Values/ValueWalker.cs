@@ -22,13 +22,16 @@ internal sealed partial class ValueWalker
     private CaptureLimits _limits;
     private int _depthBase; // where the current limits' depth count starts: 0, or the object a type override applies to
     private readonly HashSet<ulong> _path = new();
+    private readonly Dictionary<ulong, ObjectForm> _forms;
     private int _values;
 
     /// <param name="typeLimits">The spec's per-type limits: for an object or struct of that type they replace the limits
     /// for its whole subtree, depth counted from it. Null when the spec has none.</param>
+    /// <param name="forms">Each method table's <see cref="ObjectForm"/>, shared by the walkers of one capture.</param>
     public ValueWalker(ClrRuntime runtime, TargetMemory memory, EnumFormatter enums, CaptureLimits limits, JsonPair output,
-        Func<ClrType, CaptureLimits?>? typeLimits = null)
+        Func<ClrType, CaptureLimits?>? typeLimits = null, Dictionary<ulong, ObjectForm>? forms = null)
     {
+        _forms = forms ?? new Dictionary<ulong, ObjectForm>();
         _typeLimits = typeLimits;
         _runtime = runtime;
         _memory = memory;
@@ -171,7 +174,7 @@ internal sealed partial class ValueWalker
         {
             if (type.IsArray)
                 WriteArray(obj, type, depth);
-            else if (!TryWriteTask(obj, type, depth) && !TryWriteCollection(obj, type, depth) && !TryWriteWellKnownObject(obj, type, depth))
+            else if (!TryWriteForm(obj, type, FormOf(type), depth))
                 WriteFields(unchecked(obj + (ulong)PointerSize), type, depth, obj);
         }
         finally
