@@ -20,7 +20,14 @@ internal sealed class CachingDataReader : IDataReader, IDisposable
     private readonly Dictionary<ulong, Page> _pages = new();
     private readonly object _lock = new();
 
-    public CachingDataReader(IDataReader inner) => _inner = inner;
+    private readonly Func<ModuleInfo, bool>? _modules;
+
+    /// <param name="modules">Which native modules to report (all when null).</param>
+    public CachingDataReader(IDataReader inner, Func<ModuleInfo, bool>? modules = null)
+    {
+        _inner = inner;
+        _modules = modules;
+    }
 
     public string DisplayName => _inner.DisplayName;
     public bool IsThreadSafe => true;
@@ -29,7 +36,7 @@ internal sealed class CachingDataReader : IDataReader, IDisposable
     public int ProcessId => _inner.ProcessId;
     public int PointerSize => _inner.PointerSize;
 
-    public IEnumerable<ModuleInfo> EnumerateModules() => _inner.EnumerateModules();
+    public IEnumerable<ModuleInfo> EnumerateModules() => _modules is null ? _inner.EnumerateModules() : _inner.EnumerateModules().Where(_modules);
 
     public bool GetThreadContext(uint threadID, uint contextFlags, Span<byte> context) =>
         _inner.GetThreadContext(threadID, contextFlags, context);
