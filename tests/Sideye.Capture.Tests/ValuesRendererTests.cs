@@ -64,10 +64,7 @@ public abstract class ValuesRendererTests
     [InlineData("Frozen", "[7,8,9]")]
     public void Structs_render_by_their_meaning(string field, string json)
     {
-        RenderedValue value = Renderer.RenderLocation(Static(field));
-
-        Assert.True(value.IsAvailable, value.Unavailable);
-        Assert.Equal(json, value.Json);
+        AssertRenders(field, json);
     }
 
     [Theory]
@@ -88,10 +85,7 @@ public abstract class ValuesRendererTests
     [InlineData("Text", "\"hello, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb end\"")]
     public void References_render_as_objects_strings_and_collections(string field, string json)
     {
-        RenderedValue value = Renderer.RenderLocation(Static(field));
-
-        Assert.True(value.IsAvailable, value.Unavailable);
-        Assert.Equal(json, value.Json);
+        AssertRenders(field, json);
     }
 
     [Fact]
@@ -125,10 +119,7 @@ public abstract class ValuesRendererTests
     [InlineData("Canceled", """{"Status":"Canceled"}""")]
     public void Tasks_render_as_their_status_result_and_async_method(string field, string json)
     {
-        RenderedValue value = Renderer.RenderLocation(Static(field));
-
-        Assert.True(value.IsAvailable, value.Unavailable);
-        Assert.Equal(json, value.Json);
+        AssertRenders(field, json);
     }
 
     [Theory]
@@ -143,10 +134,7 @@ public abstract class ValuesRendererTests
     [InlineData("KindOf", "\"KnownValues.Point\"")]
     public void Common_framework_objects_render_by_their_meaning(string field, string json)
     {
-        RenderedValue value = Renderer.RenderLocation(Static(field));
-
-        Assert.True(value.IsAvailable, value.Unavailable);
-        Assert.Equal(json, value.Json);
+        AssertRenders(field, json);
     }
 
     [Fact]
@@ -464,6 +452,14 @@ public abstract class ValuesRendererTests
         using JsonDocument client = JsonDocument.Parse(renderer.RenderLocation(Static("Client")).Json);
         Assert.Equal(7, client.RootElement.GetProperty("ClientId").GetInt32());
         Assert.Equal(JsonValueKind.String, client.RootElement.GetProperty("Mu").GetProperty("Lock").ValueKind);
+    }
+
+    /// <summary>The static field <paramref name="field"/> of KnownValues.Statics renders as <paramref name="json"/>.</summary>
+    private void AssertRenders(string field, string json)
+    {
+        RenderedValue value = Renderer.RenderLocation(Static(field));
+        Assert.True(value.IsAvailable, value.Unavailable);
+        Assert.Equal(json, value.Json);
     }
 
     private ValueLocation Static(string name)
