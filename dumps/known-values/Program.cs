@@ -29,10 +29,13 @@ public static class Program
         new Thread(RefHolder.Run) { Name = "ref-holder", IsBackground = true }.Start();
         new Thread(() => Iterators.SumLines()) { Name = "iterator-holder", IsBackground = true }.Start();
         Statics.PendingStream = Iterators.ConsumeAsync(4);
+        new Thread(() => LocalFunctions.Outer(5)) { Name = "local-function-holder", IsBackground = true }.Start();
+        Statics.PendingLocal = LocalFunctions.OuterAsync("job");
         RefHolder.InPlace.Wait();
         RunningAsync.BeforeAwaitInPlace.Wait();
         RunningAsync.AfterAwaitInPlace.Wait();
         Iterators.LinesInPlace.Wait();
+        LocalFunctions.InPlace.Wait();
 
         // READY only once the holder is parked in Thread.Sleep with all its locals assigned.
         Holder.InPlace.Wait();

@@ -28,6 +28,9 @@ public static class Statics
 
     /// <summary>Iterators.ConsumeAsync's task (never completes: it waits on an async iterator).</summary>
     public static Task<int>? PendingStream;
+
+    /// <summary>LocalFunctions.OuterAsync's task (never completes: its local function waits).</summary>
+    public static Task<int>? PendingLocal;
     public static Node? Cycle;
     public static string? LongText;
     public static List<int>? Many;

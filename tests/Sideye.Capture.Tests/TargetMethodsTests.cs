@@ -191,4 +191,36 @@ public sealed class TargetMethodsTests : IClassFixture<ReleaseTargetFixture>, ID
             Assert.Equal(locals, method.Locals.Select(l => l.ToString()).Order(StringComparer.Ordinal));
         }
     }
+
+    [Fact]
+    public void Local_functions_resolve_by_the_names_their_frames_have_with_their_captured_variables()
+    {
+        // dumps/known-values/LocalFunctions.cs, Release: Outer.Inner (a struct closure passed by reference) and
+        // OuterAsync.LocalAsync (a class closure its state machine holds). The closure itself is not a variable.
+        var methods = TargetMethods.FromRuntime(_release.Runtime, _symbols);
+        Assert.True(methods.TryDescribe("KnownValues.LocalFunctions.Outer.Inner", out MethodDescription? inner));
+        Assert.Equal("KnownValues.LocalFunctions.Outer.Inner", inner.Function);
+        Dictionary<string, MethodVariable> innerVariables = Assert.Single(inner.Overloads).Variables.ToDictionary(v => v.Name);
+        Assert.Equal(["factor", "product", "x"], innerVariables.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal((VariableStorage.Closure, MethodVariableKind.Local), (innerVariables["factor"].Storage, innerVariables["factor"].Kind));
+
+        Assert.True(methods.TryResolve("KnownValues.LocalFunctions.OuterAsync.LocalAsync", out TargetMethod? local));
+        Assert.Equal(StateMachineKind.Async, local.StateMachine);
+        Assert.True(local.IsStatic); // the static OuterAsync captured no `this`
+        Assert.Equal(["count (int)"], local.Parameters.Select(p => p.ToString()));
+        Assert.Equal(["label (string)", "tag (string)"], local.Locals.Select(l => l.ToString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_lambda_resolves_by_its_frame_name_with_the_variables_its_closure_holds()
+    {
+        // Samples.Fetcher.FetchAsync's `() => captured + attempts`: <FetchAsync>b__0 on the closure class. Its `this`
+        // is the closure, whose fields are the captured variables; FetchAsync's own `this` is not among them (the
+        // lambda does not use it), so the lambda has no `this` a spec could name.
+        Assert.True(_methods.TryDescribe($"{Ns}.Fetcher.FetchAsync.lambda_0", out MethodDescription? lambda));
+        Dictionary<string, MethodVariable> variables = Assert.Single(lambda.Overloads).Variables.ToDictionary(v => v.Name);
+        Assert.Equal(["attempts", "captured"], variables.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(VariableStorage.Closure, variables["captured"].Storage);
+        Assert.True(lambda.ToTargetMethod().IsStatic);
+    }
 }

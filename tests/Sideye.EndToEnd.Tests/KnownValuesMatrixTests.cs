@@ -167,6 +167,27 @@ public sealed class KnownValuesMatrixTests
             cells.Select(c => (c.Depth, c.Function, c.Column, c.Json)).ToList());
     }
 
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Local_functions_capture_their_own_variables_and_the_ones_they_captured(string build, string source)
+    {
+        // Inner(6) on thread local-function-holder: factor comes from Outer(5), through the closure passed by reference.
+        Dictionary<string, Captured> inner = (await CapturedAsync(build, source, "KnownValues.LocalFunctions.Outer.Inner")).ToDictionary(r => r.Column);
+        foreach ((string column, string json) in new[] { ("x", "6"), ("product", "60"), ("factor", "10") })
+        {
+            if (build == "tc0" && inner[column].Json is null)
+                Assert.False(string.IsNullOrWhiteSpace(inner[column].Unavailable), $"{column} is NULL without a reason");
+            else
+                Assert.Equal(json, Available(inner[column]));
+        }
+
+        // LocalAsync(3) suspended: tag comes from OuterAsync("job"), through the closure its state machine holds.
+        Dictionary<string, Captured> local = (await CapturedAsync(build, source, "KnownValues.LocalFunctions.OuterAsync.LocalAsync")).ToDictionary(r => r.Column);
+        Assert.Equal("3", Available(local["count"]));
+        Assert.Equal("\"job!3\"", Available(local["label"]));
+        Assert.Equal("\"job!\"", Available(local["tag"]));
+    }
+
     [Fact]
     public async Task Without_the_PDB_async_frames_keep_their_names_and_thread_locals_say_the_PDB_is_missing()
     {
@@ -196,7 +217,7 @@ public sealed class KnownValuesMatrixTests
         const string sql = "SELECT \"function\", \"column\", value, unavailable FROM captured_values WHERE pid = {0} ORDER BY ALL";
         var live = await _kv.Api.QueryAsync(_kv.SnapshotId(build, "live"), string.Format(sql, _kv.Pid(build)));
         var dump = await _kv.Api.QueryAsync(_kv.SnapshotId(build, "dump"), string.Format(sql, _kv.Pid(build)));
-        Assert.Equal(21 + (3 * 21) + 4 + 4 + 4 + 3 + 5 + 4 + 4 + 2, live.Count); // dumps/known-values/sideye.yaml: Hold 21 columns, WaitAsync 3 frames x 21, RunAsync 4, two RunningAsync 4 each, Box 3, RefHolder 5, Lines 4, Numbers 4, ConsumeAsync 2
+        Assert.Equal(21 + (3 * 21) + 4 + 4 + 4 + 3 + 5 + 4 + 4 + 2 + 3 + 3, live.Count); // dumps/known-values/sideye.yaml: Hold 21 columns, WaitAsync 3 frames x 21, RunAsync 4, two RunningAsync 4 each, Box 3, RefHolder 5, Lines 4, Numbers 4, ConsumeAsync 2, Inner 3, LocalAsync 3
         Assert.Equal(live.Select(r => string.Join("|", r)), dump.Select(r => string.Join("|", r)));
     }
 

@@ -111,7 +111,8 @@ internal sealed class SignatureTypeNames : ISignatureTypeProvider<SignatureType,
     public SignatureType GetArrayType(SignatureType elementType, ArrayShape shape) =>
         new(elementType.Name + "[" + new string(',', Math.Max(shape.Rank - 1, 0)) + "]", IsValueType: false);
 
-    public SignatureType GetByReferenceType(SignatureType elementType) => new("ref " + elementType.Name, IsValueType: false);
+    // The element's token stays: a local function's `ref <>c__DisplayClass0_0` closure is read through it.
+    public SignatureType GetByReferenceType(SignatureType elementType) => new("ref " + elementType.Name, IsValueType: false, elementType.TypeToken);
 
     public SignatureType GetPointerType(SignatureType elementType) => new(elementType.Name + "*", IsValueType: true);
 

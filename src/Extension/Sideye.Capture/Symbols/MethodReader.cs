@@ -55,24 +55,42 @@ internal sealed class MethodReader
         string?[] parameterNames = MetadataNames.ParameterNames(_metadata, method, signature.ParameterTypes.Length);
 
         var parameters = new List<MethodVariable>();
+        var captured = new List<MethodVariable>();
+        MethodVariable? capturedThis = null;
+        string? thisType = isStatic ? null : ThisTypeName(declaringHandle, generics.TypeParameters);
         for (int i = 0; i < parameterNames.Length; i++)
         {
+            // A local function that captures its enclosing method's variables takes them by a hidden `ref` closure
+            // argument: the spec names those variables, not the closure.
+            if (StateMachineVariables.IsClosure(signature.ParameterTypes[i].Name))
+            {
+                AddClosure("(closure argument)", signature.ParameterTypes[i], captured, ref capturedThis, null);
+                continue;
+            }
             parameters.Add(new MethodVariable(parameterNames[i] ?? $"arg{i}", Clean(signature.ParameterTypes[i]),
                 MethodVariableKind.Parameter, VariableStorage.Frame, null, []));
+        }
+        if (StateMachineVariables.IsClosure(thisType))
+        {
+            // ... or, when its closure is a class (it is also used by a lambda), is an instance method of it.
+            AddClosure("this", new SignatureType(thisType!, false, MetadataTokens.GetToken(declaringHandle)), captured, ref capturedThis, null);
+            thisType = capturedThis?.TypeName;
         }
         string signatureText = $"{Clean(signature.ReturnType)} {name}" +
             (generics.MethodParameters.IsEmpty ? "" : "<" + string.Join(", ", generics.MethodParameters) + ">") +
             "(" + string.Join(", ", parameters.Select(p => $"{p.TypeName} {p.Name}")) + ")";
-        string? thisType = isStatic ? null : ThisTypeName(declaringHandle, generics.TypeParameters);
         int token = MetadataTokens.GetToken(handle);
 
         if (StateMachineOf(method, declaring) is ({ } stateMachine, var kind))
             return ReadStateMachine(token, signatureText, isStatic, thisType, parameters, stateMachine, kind);
 
         var variables = new List<MethodVariable>();
-        if (thisType is not null)
+        if (capturedThis is not null)
+            variables.Add(capturedThis);
+        else if (thisType is not null)
             variables.Add(new MethodVariable("this", thisType, MethodVariableKind.This, VariableStorage.Frame, null, []));
         variables.AddRange(parameters);
+        variables.AddRange(captured);
         (IReadOnlyList<MethodVariable> locals, IReadOnlyList<LocalScopeRange> scopes) = Locals(handle, method, generics, VariableStorage.Frame);
         variables.AddRange(locals);
         return new MethodOverload(_module.ModulePath, _module.PdbPath, token, signatureText, isStatic, StateMachineKind.None, null, null, variables, scopes);
@@ -102,7 +120,12 @@ internal sealed class MethodReader
         {
             FieldDefinition field = _metadata.GetFieldDefinition(fieldHandle);
             string fieldName = _metadata.GetString(field.Name);
-            if (fieldName == "<>4__this")
+            if (fieldName == "<>4__this" && StateMachineVariables.IsClosure(Clean(FieldType(field, generics))))
+            {
+                // An async local function's state machine runs on the closure of the variables it captured.
+                AddClosure(fieldName, FieldType(field, generics), locals, ref thisVariable, null);
+            }
+            else if (fieldName == "<>4__this")
             {
                 thisVariable = new MethodVariable("this", thisType ?? Clean(FieldType(field, generics)), MethodVariableKind.This, VariableStorage.StateMachine, fieldName, []);
             }

@@ -67,6 +67,41 @@ internal sealed class ModuleMethodIndex
     }
 
     /// <summary>
+    /// The local function <paramref name="local"/> of <paramref name="outerMethod"/> (<c>Ns.Type.Method.Local</c>): the
+    /// compiler's <c>&lt;Method&gt;g__Local|0_0</c>, on the type itself or, when a lambda shares its closure, on that
+    /// closure class (<c>&lt;&gt;c__DisplayClass0_0</c>); or a lambda as frames name it (<c>Ns.Type.Method.lambda_0_0</c>
+    /// for <c>&lt;Method&gt;b__0_0</c>, on the closure class or the <c>&lt;&gt;c</c> singleton).
+    /// </summary>
+    public IReadOnlyList<MethodOverload> FindLocalFunction(string type, string outerMethod, string local)
+    {
+        if (!_types.TryGetValue(type, out List<TypeDefinitionHandle>? handles))
+            return [];
+        bool lambda = local.StartsWith("lambda_", StringComparison.Ordinal);
+        string prefix = lambda ? $"<{outerMethod}>b__{local["lambda_".Length..]}" : $"<{outerMethod}>g__{local}|";
+        var reader = new MethodReader(_module, _metadata);
+        var overloads = new List<MethodOverload>();
+        foreach (TypeDefinitionHandle typeHandle in handles)
+        {
+            TypeDefinition definition = _metadata.GetTypeDefinition(typeHandle);
+            IEnumerable<TypeDefinitionHandle> closures = definition.GetNestedTypes()
+                .Where(n => _metadata.GetString(_metadata.GetTypeDefinition(n).Name).StartsWith("<>c", StringComparison.Ordinal));
+            foreach (TypeDefinitionHandle holder in closures.Prepend(typeHandle))
+            {
+                foreach (MethodDefinitionHandle methodHandle in _metadata.GetTypeDefinition(holder).GetMethods())
+                {
+                    string name = _metadata.GetString(_metadata.GetMethodDefinition(methodHandle).Name);
+                    if ((lambda ? name == prefix : name.StartsWith(prefix, StringComparison.Ordinal)) &&
+                        reader.Read(methodHandle) is { } overload)
+                    {
+                        overloads.Add(overload);
+                    }
+                }
+            }
+        }
+        return overloads;
+    }
+
+    /// <summary>
     /// <c>Type.Method</c> for every method a spec can name and a person would write: no constructors, property or
     /// event accessors (special names), lambdas and local functions (<c>&lt;…&gt;</c>), or explicit interface
     /// implementations (dotted names). Only used for "did you mean" after a miss.

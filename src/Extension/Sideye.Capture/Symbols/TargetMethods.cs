@@ -61,6 +61,10 @@ public sealed class TargetMethods : ITargetMethods
         if (Split(function) is not ({ } type, { } method))
             return null;
         var overloads = Modules().SelectMany(m => m.Find(type, method)).ToList();
+        // Ns.Type.Method.Local: a local function, named as its frames are.
+        int dot = type.LastIndexOf('.');
+        if (overloads.Count == 0 && dot > 0)
+            overloads = Modules().SelectMany(m => m.FindLocalFunction(type[..dot], type[(dot + 1)..], method)).ToList();
         return overloads.Count == 0 ? null : new MethodDescription(type + "." + method, overloads);
     }
 

@@ -33,8 +33,8 @@ internal sealed class DeclaredTypes
         try
         {
             type = FindByName(fullName);
-            // Signatures write nested types with dots (Outer.Inner); the runtime with '+' (Outer+Inner).
-            for (int dot = fullName.LastIndexOf('.'); type is null && dot > 0 && fullName.IndexOf('<') < 0; dot = fullName.LastIndexOf('.', dot - 1))
+            // Signatures write nested types with dots (Outer.Inner, Outer.<>c__DisplayClass0_0); the runtime with '+'.
+            for (int dot = fullName.LastIndexOf('.'); type is null && dot > 0 && !HasGenericArguments(fullName); dot = fullName.LastIndexOf('.', dot - 1))
             {
                 string nested = fullName[..dot] + "+" + fullName[(dot + 1)..].Replace('.', '+');
                 type = FindByName(nested);
@@ -47,6 +47,17 @@ internal sealed class DeclaredTypes
 
         _cache[name] = type;
         return type;
+    }
+
+    /// <summary><c>Ns.Box&lt;System.String&gt;</c> has; <c>Ns.C.&lt;&gt;c__DisplayClass0_0</c> (a compiler-generated name) has not.</summary>
+    private static bool HasGenericArguments(string name)
+    {
+        for (int i = name.IndexOf('<'); i > 0; i = name.IndexOf('<', i + 1))
+        {
+            if (name[i - 1] != '.')
+                return true;
+        }
+        return false;
     }
 
     private ClrType? FindByName(string fullName)

@@ -178,6 +178,12 @@ public sealed class StateMachineVariables
             {
                 state = reader.Read(data + (ulong)f.Offset, out int s) ? s : null;
             }
+            else if (name == "<>4__this" && IsClosure(ValueWalker.FieldType(f)?.Name))
+            {
+                // An async local function (or lambda) that captures variables runs on its closure: those variables,
+                // and the enclosing method's `this` if it was captured, are the closure's fields.
+                AddCaptured(runtime, reader, data + (ulong)f.Offset, name, locals, builder);
+            }
             else if (name == "<>4__this")
             {
                 builder.Insert(0, new AsyncVariable("this", AsyncVariableKind.This, name, location));
@@ -218,6 +224,10 @@ public sealed class StateMachineVariables
                 locals.Add(new AsyncVariable(name, AsyncVariableKind.Captured, $"{closureField}.{name}", location));
         }
     }
+
+    /// <summary>A compiler-generated closure class or struct: <c>Ns.Type+&lt;&gt;c__DisplayClass0_0</c>.</summary>
+    internal static bool IsClosure(string? typeName) =>
+        typeName?.Contains("<>c__DisplayClass", StringComparison.Ordinal) == true;
 
     /// <summary><c>&lt;cs&gt;5__2</c> → <c>cs</c>; null for every other shape.</summary>
     internal static string? HoistedLocalName(string fieldName)

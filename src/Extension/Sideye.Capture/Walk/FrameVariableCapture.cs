@@ -149,6 +149,11 @@ internal sealed class FrameVariableCapture : IDisposable
                     $"(optimized builds hoist only variables used after an await and may leave the others unnamed; available: {names})"));
                 continue;
             }
+            if (root is null && FromClosure(function, v, list) is { } captured)
+            {
+                values.Add(captured);
+                continue;
+            }
             if (root is null)
             {
                 string where = list.ILOffset >= 0 ? $"at IL offset 0x{list.ILOffset:x}" : "at this instruction";
@@ -175,6 +180,22 @@ internal sealed class FrameVariableCapture : IDisposable
             values.Add(Render(function, v, location));
         }
         return values;
+    }
+
+    /// <summary>
+    /// A local function reads the variables it captures from the enclosing method through its closure: a hidden
+    /// by-reference argument (a struct) or its <c>this</c> (a class). The spec names them as the user wrote them.
+    /// </summary>
+    private CapturedVariable? FromClosure(FunctionCapture function, VariableCapture v, FrameVariableList list)
+    {
+        foreach (NamedVariable closure in list.Variables)
+        {
+            if (closure.Unavailable is not null || !StateMachineVariables.IsClosure(closure.TypeName) || !TryLocate(closure, out ValueLocation? location, out _))
+                continue;
+            if (_renderer.TryResolvePath(closure.Name, location, [v.RootVariable, .. v.FieldPath], out ValueLocation? field, out _))
+                return Render(function, v with { FieldPath = [] }, field!);
+        }
+        return null;
     }
 
     private StateMachineVariables? RunningStateMachine(ClrMethod method, FrameVariableList list)

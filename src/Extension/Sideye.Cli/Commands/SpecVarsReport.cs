@@ -179,7 +179,7 @@ internal static partial class SpecVarsReport
     {
         VariableStorage.Frame => v.Kind == MethodVariableKind.Local ? "frame (IL local)" : "frame (argument)",
         VariableStorage.StateMachine => $"state machine field {v.Field}",
-        VariableStorage.Closure => $"lambda closure field {v.Field}",
+        VariableStorage.Closure => $"closure field {v.Field}",
         _ when v.Kind == MethodVariableKind.Local => "not hoisted: MoveNext local, only while running on a thread",
         _ => "not hoisted: cannot be captured",
     };
