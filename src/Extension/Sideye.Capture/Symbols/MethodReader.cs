@@ -76,7 +76,9 @@ internal sealed class MethodReader
             AddClosure("this", new SignatureType(thisType!, false, MetadataTokens.GetToken(declaringHandle)), captured, ref capturedThis, null);
             thisType = capturedThis?.TypeName;
         }
-        string signatureText = $"{Clean(signature.ReturnType)} {name}" +
+        // A local function or lambda as C# writes it (Inner, lambda_0_1), not as compiled (<Outer>g__Inner|2_0).
+        string shownName = name.StartsWith('<') ? Naming.MethodNames.ToCSharp(null, name).Split('.')[^1] : name;
+        string signatureText = $"{Clean(signature.ReturnType)} {shownName}" +
             (generics.MethodParameters.IsEmpty ? "" : "<" + string.Join(", ", generics.MethodParameters) + ">") +
             "(" + string.Join(", ", parameters.Select(p => $"{p.TypeName} {p.Name}")) + ")";
         int token = MetadataTokens.GetToken(handle);
