@@ -101,12 +101,30 @@ internal sealed class AsyncStackWalker
         return null;
     }
 
-    private static string FriendlyAwaited(string typeName) => typeName switch
+    /// <summary>
+    /// The call a person wrote for the runtime object a suspended call awaits (<c>Task.Delay</c> for a DelayPromise,
+    /// <c>ChannelReader.ReadAsync</c> for a BlockedReadAsyncOperation); other objects keep their type name.
+    /// </summary>
+    internal static string FriendlyAwaited(string typeName) => TypeNamesWithoutArguments(typeName) switch
     {
         "System.Threading.Tasks.Task+DelayPromise" or "System.Threading.Tasks.Task+DelayPromiseWithCancellation" => "Task.Delay",
         "System.Threading.SemaphoreSlim+TaskNode" => "SemaphoreSlim.WaitAsync",
+        "System.Threading.Channels.BlockedReadAsyncOperation" => "ChannelReader.ReadAsync",
+        "System.Threading.Channels.WaitingReadAsyncOperation" => "ChannelReader.WaitToReadAsync",
+        "System.Threading.Channels.BlockedWriteAsyncOperation" => "ChannelWriter.WriteAsync",
+        "System.Threading.Channels.WaitingWriteAsyncOperation" => "ChannelWriter.WaitToWriteAsync",
+        "System.IO.Pipelines.Pipe+DefaultPipeReader" => "PipeReader.ReadAsync",
+        "System.IO.Pipelines.Pipe+DefaultPipeWriter" => "PipeWriter.FlushAsync",
+        "System.Net.Sockets.Socket+AwaitableSocketAsyncEventArgs" => "Socket I/O",
+        "System.Net.Http.Http2Connection+Http2Stream" => "HTTP/2 response",
         _ when typeName.StartsWith("System.Threading.Tasks.TaskCompletionSource", StringComparison.Ordinal) => "TaskCompletionSource",
         _ when AsyncBoxes.IsBoxTypeName(typeName) => "async method",
         _ => typeName,
     };
+
+    private static string TypeNamesWithoutArguments(string typeName)
+    {
+        int angle = typeName.IndexOf('<');
+        return angle < 0 ? typeName : typeName[..angle];
+    }
 }
