@@ -105,7 +105,7 @@ internal sealed class AsyncStackWalker
     /// The call a person wrote for the runtime object a suspended call awaits (<c>Task.Delay</c> for a DelayPromise,
     /// <c>ChannelReader.ReadAsync</c> for a BlockedReadAsyncOperation); other objects keep their type name.
     /// </summary>
-    internal static string FriendlyAwaited(string typeName) => TypeNamesWithoutArguments(typeName) switch
+    internal static string FriendlyAwaited(string typeName) => Values.TypeNames.GenericDefinition(typeName) switch
     {
         "System.Threading.Tasks.Task+DelayPromise" or "System.Threading.Tasks.Task+DelayPromiseWithCancellation" => "Task.Delay",
         "System.Threading.SemaphoreSlim+TaskNode" => "SemaphoreSlim.WaitAsync",
@@ -122,9 +122,4 @@ internal sealed class AsyncStackWalker
         _ => typeName,
     };
 
-    private static string TypeNamesWithoutArguments(string typeName)
-    {
-        int angle = typeName.IndexOf('<');
-        return angle < 0 ? typeName : typeName[..angle];
-    }
 }
