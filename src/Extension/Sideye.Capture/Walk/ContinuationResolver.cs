@@ -21,17 +21,11 @@ internal sealed class ContinuationResolver
         var result = new List<ulong>();
         if (AsyncBoxes.IsPoolingBox(box.Type!))
         {
-            // PoolingAsyncValueTaskMethodBuilder boxes are not Tasks: the awaiting caller is recorded in the
-            // ManualResetValueTaskSourceCore as (continuation, state), the state being the caller's box.
+            // PoolingAsyncValueTaskMethodBuilder boxes are not Tasks: the awaiting caller is recorded in their
+            // ManualResetValueTaskSourceCore.
             ClrInstanceField? source = box.Type!.GetFieldByName("_valueTaskSource");
             if (source is not null)
-            {
-                ClrValueType core = box.ReadValueTypeField(source);
-                if (core.TryReadObjectField("_continuationState", out ClrObject state))
-                    Resolve(state, result, 0);
-                if (result.Count == 0 && core.TryReadObjectField("_continuation", out ClrObject cont))
-                    Resolve(cont, result, 0);
-            }
+                ResolveValueTaskSource(box.ReadValueTypeField(source), result);
             return result;
         }
         if (box.TryReadObjectField("m_continuationObject", out ClrObject continuation))
@@ -52,11 +46,19 @@ internal sealed class ContinuationResolver
             !box.TryReadObjectField("StateMachine", out ClrObject iterator) || iterator.IsNull ||
             iterator.Type?.GetFieldByName(PromiseOfValueOrEnd) is not { IsValueType: true } promise)
             return;
-        ClrValueType core = iterator.ReadValueTypeField(promise);
+        ResolveValueTaskSource(iterator.ReadValueTypeField(promise), result);
+    }
+
+    /// <summary>
+    /// A ManualResetValueTaskSourceCore records its awaiter as (continuation, state): the state is the awaiting box,
+    /// or else the continuation leads to it.
+    /// </summary>
+    private void ResolveValueTaskSource(ClrValueType core, List<ulong> result)
+    {
         if (core.TryReadObjectField("_continuationState", out ClrObject state))
             Resolve(state, result, 0);
-        if (result.Count == 0 && core.TryReadObjectField("_continuation", out ClrObject cont))
-            Resolve(cont, result, 0);
+        if (result.Count == 0 && core.TryReadObjectField("_continuation", out ClrObject continuation))
+            Resolve(continuation, result, 0);
     }
 
     private const string PromiseOfValueOrEnd = "<>v__promiseOfValueOrEnd";
