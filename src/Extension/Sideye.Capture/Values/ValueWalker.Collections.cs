@@ -210,7 +210,8 @@ internal sealed partial class ValueWalker
         for (ClrType? t = dictionaryType; t is not null; t = t.BaseType)
         {
             string definition = TypeNames.GenericDefinition(t.Name ?? "");
-            if (definition is "System.Collections.Generic.Dictionary" or "System.Collections.Concurrent.ConcurrentDictionary")
+            if (definition is "System.Collections.Generic.Dictionary" or "System.Collections.Concurrent.ConcurrentDictionary"
+                or "System.Collections.Generic.SortedDictionary")
                 return TypeNames.GenericArguments(t.Name!) is [string keyType, ..] && keyType == "System.String";
         }
 

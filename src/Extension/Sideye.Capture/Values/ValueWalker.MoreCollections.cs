@@ -85,7 +85,7 @@ internal sealed partial class ValueWalker
         var pairs = new List<(ulong Slot, ClrType? Type, ClrElementType Element)>();
         if (!InOrder(root, pairs))
             return false;
-        bool stringKeys = TypeNames.GenericArguments(type.Name ?? "") is [string keyType, ..] && keyType == "System.String";
+        bool stringKeys = IsStringKeyed(type);
         _out.StartCollection(obj, type.Name, count, stringKeys);
         int written = 0;
         foreach ((ulong pair, ClrType? pairType, _) in pairs)
