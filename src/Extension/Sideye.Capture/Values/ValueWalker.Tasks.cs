@@ -11,20 +11,11 @@ namespace Sideye.Capture.Values;
 /// </summary>
 internal sealed partial class ValueWalker
 {
-    // Task.m_stateFlags bits (src/libraries/System.Private.CoreLib/src/System/Threading/Tasks/Task.cs).
-    private const int TaskStarted = 0x10000;
-    private const int TaskDelegateInvoked = 0x20000;
-    private const int TaskFaulted = 0x200000;
-    private const int TaskCanceled = 0x400000;
-    private const int TaskWaitingOnChildren = 0x800000;
-    private const int TaskRanToCompletion = 0x1000000;
-    private const int TaskWaitingForActivation = 0x2000000;
-
     private bool WriteTask(ulong obj, ClrType type, int depth)
     {
         if (!TryReadInt(obj, type, "m_stateFlags", out int flags))
             return false;
-        string status = TaskStatusOf(flags);
+        string status = TaskStateFlags.Status(flags);
         _out.StartObject(obj, type.Name);
         _out.Property("Status");
         _out.String(status);
@@ -59,15 +50,4 @@ internal sealed partial class ValueWalker
             : _memory.TryReadPointer(unchecked(box + (ulong)PointerSize + (ulong)field.Offset), out ulong obj) && obj != 0 ? ObjectType(obj) : null;
         return machine?.Name is { } machineName ? Naming.MethodNames.StateMachineToCSharp(machineName) : null;
     }
-
-    /// <summary>Task.Status from the flags, in the order the runtime's getter tests them.</summary>
-    private static string TaskStatusOf(int flags) =>
-        (flags & TaskFaulted) != 0 ? "Faulted"
-        : (flags & TaskCanceled) != 0 ? "Canceled"
-        : (flags & TaskRanToCompletion) != 0 ? "RanToCompletion"
-        : (flags & TaskWaitingOnChildren) != 0 ? "WaitingForChildrenToComplete"
-        : (flags & TaskDelegateInvoked) != 0 ? "Running"
-        : (flags & TaskStarted) != 0 ? "WaitingToRun"
-        : (flags & TaskWaitingForActivation) != 0 ? "WaitingForActivation"
-        : "Created";
 }

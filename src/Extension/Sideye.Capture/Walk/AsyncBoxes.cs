@@ -11,7 +11,6 @@ namespace Sideye.Capture.Walk;
 /// </summary>
 internal sealed class AsyncBoxes
 {
-    private const int TaskStateCompletedMask = 0x1000000 | 0x200000 | 0x400000; // ran to completion | faulted | canceled
 
     private readonly ClrHeap _heap;
     private readonly IDataReader _memory;
@@ -44,13 +43,13 @@ internal sealed class AsyncBoxes
         // Instance field offsets exclude the method table pointer that starts every object.
         ulong fields = box.Address + _pointerSize;
         if (!_cache.BoxLayouts.ContainsKey(type.MethodTable) && _cache.TaskStateFlagsOffset is int taskFlags && !IsPoolingBox(type)
-            && _memory.Read(fields + (ulong)taskFlags, out int early) && (early & TaskStateCompletedMask) != 0)
+            && _memory.Read(fields + (ulong)taskFlags, out int early) && (early & Values.TaskStateFlags.Completed) != 0)
             return null; // done: no need to learn its layout now
         BoxLayout? layout = _cache.BoxLayouts.GetOrAdd(type.MethodTable, _ => BoxLayout.Of(type));
         if (layout is null)
             return null;
         if (layout.StateFlagsOffset is int flagsOffset
-            && _memory.Read(fields + (ulong)flagsOffset, out int flags) && (flags & TaskStateCompletedMask) != 0)
+            && _memory.Read(fields + (ulong)flagsOffset, out int flags) && (flags & Values.TaskStateFlags.Completed) != 0)
             return null;
 
         if (layout.PooledContinuationOffset is int pooled
