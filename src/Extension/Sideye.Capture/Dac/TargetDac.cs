@@ -54,8 +54,7 @@ internal sealed class TargetDac : IDisposable
 
     private static string? BesideRuntime(ClrRuntime runtime)
     {
-        string? dir = Path.GetDirectoryName(runtime.ClrInfo.ModuleInfo.FileName);
-        string? path = dir is null ? null : Path.Combine(dir, "libmscordaccore.so");
-        return path is not null && File.Exists(path) ? path : null;
+        string path = Target.TargetOpener.DacBeside(runtime.ClrInfo.ModuleInfo.FileName ?? "");
+        return File.Exists(path) ? path : null;
     }
 }

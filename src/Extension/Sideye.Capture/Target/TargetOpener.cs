@@ -31,6 +31,10 @@ public static partial class TargetOpener
         return CreateRuntime(cached, who, owner: dataTarget);
     }
 
+    /// <summary>The DAC that matches a runtime by construction: the one shipped beside its libcoreclr.so.</summary>
+    internal static string DacBeside(string runtimeFile) =>
+        Path.Combine(Path.GetDirectoryName(runtimeFile) ?? "", "libmscordaccore.so");
+
     private static bool IsRuntimeModule(ModuleInfo module) =>
         Path.GetFileName(module.FileName) is "libcoreclr.so";
 
@@ -63,7 +67,7 @@ public static partial class TargetOpener
                 throw new TargetException(who, "has no .NET runtime loaded (no CoreCLR module found). If this is a dump, it may be truncated or of a non-.NET process.");
             string runtimeFile = clr.ModuleInfo.FileName ?? "";
             string? version = RuntimeVersionOf(clr, runtimeFile);
-            string dac = Path.Combine(Path.GetDirectoryName(runtimeFile) ?? "", "libmscordaccore.so");
+            string dac = DacBeside(runtimeFile);
             if (!File.Exists(dac))
                 throw new TargetException(who, $"the runtime's data access library (DAC) was not found at {dac}. Install .NET runtime {version ?? "(unknown version)"} on this machine, or analyze the dump where it was taken.");
             ClrRuntime runtime;
