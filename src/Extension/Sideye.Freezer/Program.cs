@@ -1,0 +1,6 @@
+namespace Sideye.Freezer;
+
+internal static class Program
+{
+    private static int Main() => 0;
+}
