@@ -62,7 +62,7 @@ internal sealed class CloneFreezer
                     t.Fail("no thread could be stopped at a safe point for the clone", retryable: true);
                     continue;
                 }
-                if (SeccompGate.Refusal(t.SeccompMode, injector.Tid, t.Gadget, SYS_clone, 0) is string refusal)
+                if (SeccompGate.Refusal(injector.Tid, t.Gadget, SYS_clone, 0) is string refusal)
                 {
                     t.Fail(refusal, retryable: true);
                     continue;
@@ -162,7 +162,6 @@ internal sealed class CloneFreezer
             return target.Fail("no syscall instruction found in its libc", retryable: true);
         // A clone an earlier run could not reap (it was killed mid-way) is reaped now, before the pause.
         target.LeftoversReaped = CloneReaper.ReapLeftovers(pid, target.Gadget, _log);
-        target.SeccompMode = ProcFs.SeccompMode(pid);
         target.Shared = SharedMemoryCopier.Prepare(pid);
         return target;
     }
@@ -251,7 +250,6 @@ internal sealed class CloneFreezer
         public int LeftoversReaped { get; set; }
         public int ClonePid { get; set; }
         public SyscallInjection? Injection { get; set; }
-        public int SeccompMode { get; set; }
         public List<Tracee> Stopped { get; set; } = new();
         public SharedMemoryCopier? Shared { get; set; }
         public SharedMemoryCopy? SharedCopy { get; set; }
