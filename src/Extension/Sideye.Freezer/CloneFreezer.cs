@@ -32,6 +32,7 @@ internal sealed class CloneFreezer
         var live = targets.Where(t => t.Error is null).ToList();
         var stopper = new ThreadStopper();
         var earlyStops = new HashSet<int>(); // a clone can report its first stop before its parent's clone event
+        using var noGc = new NoGcRegion(); // no collection of ours while targets are stopped
         try
         {
             Ptrace.SetRealtime(true);
