@@ -74,6 +74,7 @@ internal sealed class CloneFreezer
                 t.CloneStart = Stopwatch.GetTimestamp();
                 // Flags 0: a fork-like child whose exit signal is 0, so the target gets no SIGCHLD for it. TRACECLONE
                 // makes the child ours, stopped, from its first instruction.
+                t.Injection = injection; // from here on, whatever happens, the finally below puts the thread back
                 if (injection.Start(t.Gadget, SYS_clone, options: Ptrace.PTRACE_O_TRACESYSGOOD | Ptrace.PTRACE_O_TRACECLONE | Ptrace.PTRACE_O_TRACEFORK))
                     injections[injector.Tid] = (t, injection);
                 else
@@ -184,7 +185,6 @@ internal sealed class CloneFreezer
     private void Finish(Target t, SyscallInjection injection, ThreadStopper stopper)
     {
         t.CloneEnd = Stopwatch.GetTimestamp();
-        t.Injection = injection;
         if (injection.Succeeded && injection.Result > 0)
         {
             t.ClonePid = (int)injection.Result;
