@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Sideye.Capture.Symbols;
 using Sideye.Capture.Target;
+using Sideye.Capture.Target.Clone;
 using Sideye.Capture.Walk;
+using Sideye.Freezer.Protocol;
 using Sideye.SpecCompiler;
 
 namespace Sideye.Capture;
@@ -125,12 +127,93 @@ public sealed class LiveCapture
             double pauseMs = stoppedAt is long t ? Stopwatch.GetElapsedTime(t).TotalMilliseconds : pause.Elapsed.TotalMilliseconds;
             _progress($"{process.Describe()}: paused {pauseMs:0.0} ms (attach {attachMs:0.0}, heap {walk.HeapMs:0.0} for {walk.HeapObjects} objects, threads {walk.ThreadsMs:0.0}, async {walk.AsyncMs:0.0}{(walk.FramesWithVariables > 0 ? $", variables {walk.VariablesMs:0.0} for {walk.FramesWithVariables} frames" : "")}, walk {walk.TotalMs:0.0}), {walk.ThreadCount} threads, {walk.AsyncStackCount} async stacks");
             return new ProcessCaptureResult(process.Pid, process.Name, process.CommandLine, version, "live",
-                walk.Stacks, pauseMs, total.Elapsed.TotalMilliseconds, walk.Warnings);
+                walk.Stacks, pauseMs, total.Elapsed.TotalMilliseconds, walk.Warnings) { PauseMode = PauseMode.Stop };
         }
         finally
         {
             target?.Dispose();
             Posix.Continue(process.Pid);
+        }
+    }
+
+    /// <summary>
+    /// Walks the frozen clone of a process the freezer has already let run again (clone mode), then has the clone
+    /// killed and reaped. A clone made during a garbage collection cannot be walked: the process is frozen again
+    /// after a few milliseconds (its pause is the last freeze's).
+    /// </summary>
+    internal ProcessCaptureResult CaptureClone(PreparedProcess prepared, FrozenProcess frozen, FreezerClient freezer, CancellationToken cancellationToken = default)
+    {
+        LinuxProcess process = prepared.Process;
+        var capture = new RuntimeCapture(_symbols, _plan);
+        var total = Stopwatch.StartNew();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(MaxPause);
+        var warnings = new List<string>();
+        OpenedTarget? target = null;
+        bool held = true;
+        try
+        {
+            target = TargetOpener.OpenClone(process, frozen);
+            for (int gcRetries = 1; !HeapWalkable(target) && gcRetries <= MaxGcRetries && !deadline.IsCancellationRequested; gcRetries++)
+            {
+                target.Dispose();
+                target = null;
+                Release(freezer, process, warnings);
+                held = false;
+                Thread.Sleep(GcRetryDelay);
+                frozen = freezer.Freeze([process.Pid], MaxPause).Processes[0];
+                if (frozen.Error is not null)
+                    throw new TargetException(process.Describe(), $"could not be frozen again after a garbage collection: {frozen.Error}");
+                held = true;
+                _progress($"{process.Describe()}: frozen during a garbage collection; froze it again {GcRetryDelay.TotalMilliseconds:0} ms later ({gcRetries} time(s))");
+                target = TargetOpener.OpenClone(process, frozen);
+            }
+            var walkClock = Stopwatch.StartNew();
+            RuntimeWalk walk;
+            try
+            {
+                walk = capture.Walk(target.Runtime, prepared.Types, dacPath: target.DacPath, cancellationToken: deadline.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TargetException(process.Describe(), $"the walk of its clone did not finish within {MaxPause.TotalSeconds:0} s; the process was not captured (it ran on all along).");
+            }
+            string? version = target.RuntimeVersion;
+            target.Dispose();
+            target = null;
+            long extra = Release(freezer, process, warnings);
+            held = false;
+            if (frozen.Warning is { } w)
+                warnings.Add(w);
+            PauseParts p = frozen.Pause;
+            string shared = frozen.Shared is { } copy ? $"; {copy.Bytes / 1048576.0:0.0} MB of shared memory copied in {p.SharedCopyMs:0.0}" : "";
+            string leftovers = frozen.LeftoversReaped > 0 ? $"; reaped {frozen.LeftoversReaped} clone(s) an earlier run left" : "";
+            _progress($"{process.Describe()}: paused {p.TotalMs:0.0} ms (stop {p.StopMs:0.0}, clone {p.CloneMs:0.0}, resume {p.ResumeMs:0.0}{shared}{leftovers}); walked its clone in {walkClock.Elapsed.TotalMilliseconds:0} ms (heap {walk.HeapMs:0.0} for {walk.HeapObjects} objects, threads {walk.ThreadsMs:0.0}, async {walk.AsyncMs:0.0}{(walk.FramesWithVariables > 0 ? $", variables {walk.VariablesMs:0.0} for {walk.FramesWithVariables} frames" : "")}){(extra >= 0 ? $", the clone held {extra / 1048576.0:0.0} MB of its own" : "")}; {walk.ThreadCount} threads, {walk.AsyncStackCount} async stacks");
+            return new ProcessCaptureResult(process.Pid, process.Name, process.CommandLine, version, "live",
+                walk.Stacks, p.TotalMs, total.Elapsed.TotalMilliseconds, [.. walk.Warnings, .. warnings]) { PauseMode = PauseMode.Clone };
+        }
+        finally
+        {
+            target?.Dispose();
+            if (held)
+                Release(freezer, process, warnings);
+        }
+    }
+
+    /// <summary>Has the clone killed and reaped; returns the memory it held of its own (-1 when unknown).</summary>
+    private long Release(FreezerClient freezer, LinuxProcess process, List<string> warnings)
+    {
+        try
+        {
+            ReleaseReply reply = freezer.Release(process.Pid, TimeSpan.FromSeconds(30));
+            if (reply.Error is { } error)
+                warnings.Add($"its clone could not be reaped: {error}");
+            return reply.CloneExtraBytes;
+        }
+        catch (FreezerException e)
+        {
+            warnings.Add($"its clone could not be released: {e.Message}; the freezer reaps it when it exits");
+            return -1;
         }
     }
 }

@@ -12,4 +12,8 @@ public sealed record ProcessCaptureResult(
     IReadOnlyList<CapturedStack> Stacks,
     double? PauseMs,
     double CaptureMs,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>How a live process was paused; null for a dump.</summary>
+    public PauseMode? PauseMode { get; init; }
+}

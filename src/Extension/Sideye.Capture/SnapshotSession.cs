@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using Sideye.Capture.Symbols;
+using System.Runtime.InteropServices;
 using Sideye.Capture.Target;
+using Sideye.Capture.Target.Clone;
+using Sideye.Freezer.Protocol;
 using Sideye.Snapshot;
 
 namespace Sideye.Capture;
@@ -31,6 +34,15 @@ public sealed class SnapshotSession : IDisposable
         return await WriteAsync(captured.Processes, captured.Errors, captured.CapturedAt, "live", outDirectory, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>How live processes are paused: <see cref="PauseMode.Clone"/> by default on Linux x64.</summary>
+    public PauseMode PauseMode { get; init; } = DefaultPauseMode;
+
+    public static PauseMode DefaultPauseMode => CloneUnsupported is null ? PauseMode.Clone : PauseMode.Stop;
+
+    /// <summary>Why clone mode cannot work on this machine at all; null when it can.</summary>
+    private static string? CloneUnsupported =>
+        OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64 ? null : "clone mode is only implemented for Linux x64";
+
     /// <summary>
     /// Captures live processes together, with every safeguard of <see cref="SnapLiveAsync"/>, but writes nothing:
     /// for callers that only read the captured frames (<c>sideye spec vars</c>).
@@ -39,48 +51,121 @@ public sealed class SnapshotSession : IDisposable
     {
         var live = new LiveCapture(_symbols, _progress, Plan) { MaxPause = MaxPause };
         var errors = new List<string>();
-        var prepared = new List<PreparedProcess>();
-        foreach (int pid in pids.Distinct())
+        FreezerClient? freezer = null;
+        string? noClone = PauseMode == PauseMode.Clone ? CloneUnsupported : null;
+        if (PauseMode == PauseMode.Clone && noClone is null)
         {
             try
             {
-                prepared.Add(live.Prepare(pid));
+                freezer = FreezerClient.Start(_progress); // its runtime starts while the targets warm up
             }
-            catch (TargetException e)
+            catch (Exception e) when (e is IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
             {
-                errors.Add(e.Message);
-                _progress("error: " + e.Message);
+                noClone = $"the freezer could not be started ({e.Message})";
             }
         }
+        try
+        {
+            var prepared = new List<PreparedProcess>();
+            foreach (int pid in pids.Distinct())
+            {
+                try
+                {
+                    prepared.Add(live.Prepare(pid));
+                }
+                catch (TargetException e)
+                {
+                    errors.Add(e.Message);
+                    _progress("error: " + e.Message);
+                }
+            }
+            if (freezer is null)
+            {
+                (List<ProcessCaptureResult> stopped, DateTimeOffset at) = StopAndWalk(live, prepared.Select(p => (p, noClone)).ToList(), errors, cancellationToken);
+                return new LiveCaptureOutcome(stopped, errors, at);
+            }
+            return CloneAndWalk(live, freezer, prepared, errors, cancellationToken);
+        }
+        finally
+        {
+            freezer?.Dispose();
+        }
+    }
 
+    /// <summary>
+    /// Clone mode: every process frozen at one instant by the freezer, each one's clone walked (in parallel) while the
+    /// processes run. A process that cannot be cloned (seccomp, ptrace refused mid-way) is stopped the old way after
+    /// the others, with the reason in its warnings.
+    /// </summary>
+    private LiveCaptureOutcome CloneAndWalk(LiveCapture live, FreezerClient freezer, List<PreparedProcess> prepared, List<string> errors, CancellationToken cancellationToken)
+    {
+        var fallback = new List<(PreparedProcess, string?)>();
         var results = new ProcessCaptureResult?[prepared.Count];
-        using var watchdog = ResumeWatchdog.Start(prepared.Select(p => p.Process.Pid));
-        // Freeze every process at one instant (SIGSTOP stops all of a process's threads at once, processes
-        // microseconds apart) before the slower ptrace attaches, which stop one thread after another: the
-        // threads not yet attached would run on, and several processes that talk to each other would drain
-        // their in-flight work (a server finishes its 10 ms handlers while its client is already frozen).
-        using var noGc = new NoGcRegion(256L << 20);
-        long stoppedAt = Stopwatch.GetTimestamp();
-        prepared.ForEach(p => Posix.Stop(p.Process.Pid));
         DateTimeOffset capturedAt = DateTimeOffset.UtcNow;
-        var threads = prepared.Select((process, i) => new Thread(() =>
+        FreezeReply? reply = null;
+        if (prepared.Count > 0)
         {
             try
             {
-                results[i] = live.Capture(process, cancellationToken, stoppedAt);
+                reply = freezer.Freeze(prepared.Select(p => p.Process.Pid).ToList(), MaxPause);
+                capturedAt = DateTimeOffset.UtcNow;
             }
-            catch (TargetException e)
+            catch (FreezerException e)
             {
-                lock (errors) errors.Add(e.Message);
-                _progress("error: " + e.Message);
+                fallback.AddRange(prepared.Select(p => (p, (string?)e.Message)));
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+        }
+        var walkers = new List<Thread>();
+        for (int i = 0; reply is not null && i < prepared.Count; i++)
+        {
+            PreparedProcess process = prepared[i];
+            FrozenProcess frozen = reply.Processes[i];
+            if (frozen.Error is { } error)
             {
-                string message = $"{process.Process.Describe()}: capture failed: {e.Message}";
-                lock (errors) errors.Add(message);
-                _progress("error: " + message);
+                if (frozen.Retryable)
+                    fallback.Add((process, error));
+                else
+                    Fail(errors, $"{process.Process.Describe()}: {error}");
+                continue;
             }
-        }) { Name = $"sideye-capture-{process.Process.Pid}", IsBackground = true }).ToList();
+            int slot = i;
+            walkers.Add(new Thread(() => Guarded(errors, process, () => results[slot] = live.CaptureClone(process, frozen, freezer, cancellationToken)))
+            {
+                Name = $"sideye-walk-{process.Process.Pid}",
+                IsBackground = true,
+            });
+        }
+        walkers.ForEach(t => t.Start());
+        walkers.ForEach(t => t.Join());
+        var captured = results.OfType<ProcessCaptureResult>().ToList();
+        if (fallback.Count > 0)
+            captured.AddRange(StopAndWalk(live, fallback, errors, cancellationToken).Results);
+        return new LiveCaptureOutcome(captured, errors, capturedAt);
+    }
+
+    /// <summary>
+    /// Stop mode: every process stopped at one instant (SIGSTOP stops all of a process's threads at once, processes
+    /// microseconds apart) before the slower ptrace attaches, which stop one thread after another: the threads not yet
+    /// attached would run on, and processes that talk to each other would drain their in-flight work. Each is walked
+    /// while stopped, on a thread of its own (ptrace binds a tracee to the thread that attached).
+    /// </summary>
+    /// <param name="processes">With each, why it is not cloned (null when stop mode was asked for): a warning of its snapshot.</param>
+    private (List<ProcessCaptureResult> Results, DateTimeOffset CapturedAt) StopAndWalk(LiveCapture live, List<(PreparedProcess Process, string? WhyNotCloned)> processes, List<string> errors, CancellationToken cancellationToken)
+    {
+        var results = new ProcessCaptureResult?[processes.Count];
+        using var watchdog = ResumeWatchdog.Start(processes.Select(p => p.Process.Process.Pid));
+        using var noGc = new NoGcRegion(256L << 20);
+        long stoppedAt = Stopwatch.GetTimestamp();
+        processes.ForEach(p => Posix.Stop(p.Process.Process.Pid));
+        DateTimeOffset capturedAt = DateTimeOffset.UtcNow;
+        var threads = processes.Select((p, i) => new Thread(() => Guarded(errors, p.Process, () =>
+        {
+            ProcessCaptureResult result = live.Capture(p.Process, cancellationToken, stoppedAt);
+            results[i] = p.WhyNotCloned is { } why
+                ? result with { Warnings = [$"not cloned ({why}): stopped for the whole capture instead", .. result.Warnings] }
+                : result;
+        }))
+        { Name = $"sideye-capture-{p.Process.Process.Pid}", IsBackground = true }).ToList();
         try
         {
             threads.ForEach(t => t.Start());
@@ -88,10 +173,33 @@ public sealed class SnapshotSession : IDisposable
         }
         finally
         {
-            prepared.ForEach(p => Posix.Continue(p.Process.Pid)); // also those whose attach failed
+            processes.ForEach(p => Posix.Continue(p.Process.Process.Pid)); // also those whose attach failed
         }
+        return (results.OfType<ProcessCaptureResult>().ToList(), capturedAt);
+    }
 
-        return new LiveCaptureOutcome(results.OfType<ProcessCaptureResult>().ToList(), errors, capturedAt);
+    /// <summary>Runs one process's capture, turning its failure into an error of the snapshot (the others go on).</summary>
+    private void Guarded(List<string> errors, PreparedProcess process, Action capture)
+    {
+        try
+        {
+            capture();
+        }
+        catch (TargetException e)
+        {
+            Fail(errors, e.Message);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Fail(errors, $"{process.Process.Describe()}: capture failed: {e.Message}");
+        }
+    }
+
+    private void Fail(List<string> errors, string message)
+    {
+        lock (errors)
+            errors.Add(message);
+        _progress("error: " + message);
     }
 
     public async Task<SnapshotOutcome> SnapDumpAsync(string dumpPath, string outDirectory, CancellationToken cancellationToken = default)

@@ -21,12 +21,15 @@ internal sealed class CachingDataReader : IDataReader, IDisposable
     private readonly object _lock = new();
 
     private readonly Func<ModuleInfo, bool>? _modules;
+    private readonly IDisposable? _owned;
 
     /// <param name="modules">Which native modules to report (all when null).</param>
-    public CachingDataReader(IDataReader inner, Func<ModuleInfo, bool>? modules = null)
+    /// <param name="owned">Disposed with this reader (the inner reader, when nobody else owns it).</param>
+    public CachingDataReader(IDataReader inner, Func<ModuleInfo, bool>? modules = null, IDisposable? owned = null)
     {
         _inner = inner;
         _modules = modules;
+        _owned = owned;
     }
 
     public string DisplayName => _inner.DisplayName;
@@ -121,7 +124,8 @@ internal sealed class CachingDataReader : IDataReader, IDisposable
     public void Dispose()
     {
         lock (_lock)
-            _pages.Clear(); // the inner reader belongs to the DataTarget that attached
+            _pages.Clear(); // the inner reader belongs to the DataTarget that attached, unless it was handed to us
+        _owned?.Dispose();
     }
 
     private sealed record Page(byte[] Data, int Valid);

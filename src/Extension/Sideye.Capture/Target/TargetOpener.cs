@@ -31,12 +31,43 @@ public static partial class TargetOpener
         return CreateRuntime(cached, who, owner: dataTarget);
     }
 
+    /// <summary>
+    /// Opens the frozen clone of a live process (clone mode): the process itself is running again; the clone holds its
+    /// memory at the instant, and <paramref name="frozen"/> its threads' registers and its shared memory as it was.
+    /// </summary>
+    internal static OpenedTarget OpenClone(LinuxProcess process, Sideye.Freezer.Protocol.FrozenProcess frozen)
+    {
+        string who = process.Describe();
+        Clone.SharedOverlay shared;
+        try
+        {
+            shared = frozen.Shared is { } copy ? Clone.SharedOverlay.Load(copy.File) : Clone.SharedOverlay.Empty;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new TargetException(who, $"the copy of its shared memory could not be read: {e.Message}", e);
+        }
+        Clone.CloneDataReader reader;
+        try
+        {
+            reader = new Clone.CloneDataReader(process.Pid, frozen.ClonePid, frozen.Threads, shared, path => IsRuntimeModule(path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TargetException(who, $"its clone ({frozen.ClonePid}) cannot be read: {e.Message}. Run as root or as the target's user.", e);
+        }
+        // The clone never changes: its memory goes through the same page cache as a stopped process's.
+        var dataTarget = new DataTarget(new CachingDataReader(reader, owned: reader), new DataTargetOptions());
+        return CreateRuntime(dataTarget, who, owner: null);
+    }
+
     /// <summary>The DAC that matches a runtime by construction: the one shipped beside its libcoreclr.so.</summary>
     internal static string DacBeside(string runtimeFile) =>
         Path.Combine(Path.GetDirectoryName(runtimeFile) ?? "", "libmscordaccore.so");
 
-    private static bool IsRuntimeModule(ModuleInfo module) =>
-        Path.GetFileName(module.FileName) is "libcoreclr.so";
+    private static bool IsRuntimeModule(ModuleInfo module) => IsRuntimeModule(module.FileName);
+
+    private static bool IsRuntimeModule(string? path) => Path.GetFileName(path) is "libcoreclr.so";
 
     /// <summary>Opens a core dump.</summary>
     public static OpenedTarget OpenDump(string path)

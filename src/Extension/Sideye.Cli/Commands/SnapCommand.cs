@@ -25,9 +25,15 @@ internal static class SnapCommand
             Description = "Abandon (and resume) a process whose walk takes longer than this.",
             DefaultValueFactory = _ => 30,
         };
+        var pauseMode = new Option<PauseMode>("--pause-mode")
+        {
+            Description = "How a live process is paused. clone: stopped only while it makes a copy-on-write clone of itself (milliseconds, whatever its heap), and the clone is walked while it runs (the default on Linux x64). stop: stopped for the whole walk.",
+            DefaultValueFactory = _ => SnapshotSession.DefaultPauseMode,
+        };
+        pauseMode.AcceptOnlyFromAmong("clone", "stop");
         var command = new Command("snap", "Snapshot live processes (--pid, repeatable) or a core dump (--dump): every thread stack and every async logical stack. Prints the snapshot directory as the last line.")
         {
-            pids, dump, outDir, spec, maxPause,
+            pids, dump, outDir, spec, maxPause, pauseMode,
         };
         command.Validators.Add(result =>
         {
@@ -56,6 +62,7 @@ internal static class SnapCommand
             using var session = new SnapshotSession(CliConsole.Progress)
             {
                 MaxPause = TimeSpan.FromSeconds(parse.GetValue(maxPause)),
+                PauseMode = parse.GetValue(pauseMode),
                 Plan = plan,
                 SpecPath = parse.GetValue(spec)?.FullName,
             };

@@ -1,0 +1,137 @@
+using System.Globalization;
+
+namespace Sideye.Freezer;
+
+/// <summary>What the freezer reads from /proc: a process's threads, mappings, children and seccomp mode.</summary>
+internal static class ProcFs
+{
+    /// <summary>The thread ids of a process right now (threads come and go: callers re-read until stable).</summary>
+    public static List<int> Tasks(int pid)
+    {
+        var tids = new List<int>();
+        try
+        {
+            foreach (string dir in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int tid))
+                    tids.Add(tid);
+            }
+        }
+        catch (Exception e) when (e is DirectoryNotFoundException or IOException or UnauthorizedAccessException)
+        {
+            // the process is gone: no threads
+        }
+        return tids;
+    }
+
+    public static List<Mapping> Maps(int pid)
+    {
+        var maps = new List<Mapping>();
+        foreach (string line in File.ReadLines($"/proc/{pid}/maps"))
+        {
+            // 7f1c2a000000-7f1c2a021000 rw-s 00000000 00:01 1234   /memfd:doublemapper (deleted)
+            string[] parts = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length < 5)
+                continue;
+            int dash = parts[0].IndexOf('-', StringComparison.Ordinal);
+            ulong start = ulong.Parse(parts[0].AsSpan(0, dash), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            ulong end = ulong.Parse(parts[0].AsSpan(dash + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            long offset = long.Parse(parts[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            maps.Add(new Mapping(start, end, parts[1], offset, parts[3] + ":" + parts[4], parts.Length > 5 ? parts[5].Trim() : ""));
+        }
+        return maps;
+    }
+
+    /// <summary>The <c>Seccomp:</c> line of /proc/PID/status: 0 none, 1 strict, 2 filter; -1 when unknown.</summary>
+    public static int SeccompMode(int pid)
+    {
+        try
+        {
+            foreach (string line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("Seccomp:", StringComparison.Ordinal))
+                    return int.Parse(line.AsSpan(8).Trim(), CultureInfo.InvariantCulture);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+        }
+        return -1;
+    }
+
+    /// <summary>
+    /// Children of <paramref name="parent"/> created with exit signal 0, the mark of a clone the freezer made (threads are
+    /// not children, and processes started the usual ways exit with SIGCHLD). Scans /proc: this kernel has no
+    /// /proc/PID/task/TID/children.
+    /// </summary>
+    public static List<ChildProcess> SilentChildren(int parent)
+    {
+        var found = new List<ChildProcess>();
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+                continue;
+            string stat;
+            try
+            {
+                stat = File.ReadAllText($"{dir}/stat");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+            // pid (comm) state ppid ... : comm may hold spaces and parentheses, so split after the last ')'.
+            int close = stat.LastIndexOf(')');
+            if (close < 0)
+                continue;
+            string[] fields = stat[(close + 2)..].Split(' ');
+            if (fields.Length < 36 || fields[1] != parent.ToString(CultureInfo.InvariantCulture) || fields[35] != "0")
+                continue;
+            found.Add(new ChildProcess(pid, fields[0][0]));
+        }
+        return found;
+    }
+
+    /// <summary>Memory only this process maps (the clone's pages the target has since written over: its extra cost).</summary>
+    public static long PrivateBytes(int pid)
+    {
+        long kb = 0;
+        try
+        {
+            foreach (string line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
+            {
+                if (line.StartsWith("Private_Clean:", StringComparison.Ordinal) || line.StartsWith("Private_Dirty:", StringComparison.Ordinal))
+                    kb += long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return -1;
+        }
+        return kb * 1024;
+    }
+
+    public static void TryWrite(string path, string text)
+    {
+        try
+        {
+            File.WriteAllText(path, text);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+}
+
+/// <summary>One line of /proc/PID/maps.</summary>
+/// <param name="FileId">device:inode of the file mapped ("00:00:0" for anonymous memory).</param>
+internal sealed record Mapping(ulong Start, ulong End, string Permissions, long Offset, string FileId, string Path)
+{
+    public bool Executable => Permissions.Length > 2 && Permissions[2] == 'x';
+
+    /// <summary>Writable and shared: the clone sees the target's current bytes there, not the snapshot instant's.</summary>
+    public bool WritableShared => Permissions.Length > 3 && Permissions[1] == 'w' && Permissions[3] == 's';
+}
+
+/// <summary>A child process and its state letter (Z zombie, T/t stopped).</summary>
+internal sealed record ChildProcess(int Pid, char State);
