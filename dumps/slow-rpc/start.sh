@@ -1,24 +1,26 @@
 #!/usr/bin/env bash
 # Build the slow-rpc demo (Release) and start server + client in the background.
-# usage: start.sh OUTDIR [--hold-ms N] [--slow-ms N] [--clients N] [--wait-slow]
-# Writes OUTDIR/{server,client}.pid, server.url, server.log, client.log, build.log.
+# usage: start.sh OUTDIR [--hold-ms N] [--slow-ms N] [--clients N] [--wait-slow] [--rate-file PATH]
+# Writes OUTDIR/{server,client}.pid, server.url, server.log, client.log, build.log. --rate-file is passed to the
+# client (completed calls per 100 ms window, appended to PATH); without it the client runs as it always did.
 # Both processes keep running after this script returns; stop them with stop.sh OUTDIR.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-usage() { echo "usage: $0 OUTDIR [--hold-ms N] [--slow-ms N] [--clients N] [--wait-slow]" >&2; exit 2; }
+usage() { echo "usage: $0 OUTDIR [--hold-ms N] [--slow-ms N] [--clients N] [--wait-slow] [--rate-file PATH]" >&2; exit 2; }
 [[ $# -ge 1 ]] || usage
 mkdir -p "$1"
 out="$(cd "$1" && pwd)"
 shift
 
-hold_ms=60000 slow_ms=1000 clients=100 wait_slow=0
+hold_ms=60000 slow_ms=1000 clients=100 wait_slow=0 client_extra=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --hold-ms) hold_ms="$2"; shift 2 ;;
     --slow-ms) slow_ms="$2"; shift 2 ;;
     --clients) clients="$2"; shift 2 ;;
     --wait-slow) wait_slow=1; shift ;;
+    --rate-file) [[ $# -ge 2 ]] || usage; client_extra+=(--rate-file "$2"); shift 2 ;;
     *) usage ;;
   esac
 done
@@ -71,7 +73,7 @@ echo "$url" >"$out/server.url"
 echo "server $server_pid ready at $url after $(( $(ms) - t0 )) ms"
 
 t0=$(ms)
-setsid nohup dotnet "$here/.build/client/SlowRpc.Client.dll" --server "$url" --clients "$clients" --slow-ms "$slow_ms" \
+setsid nohup dotnet "$here/.build/client/SlowRpc.Client.dll" --server "$url" --clients "$clients" --slow-ms "$slow_ms" "${client_extra[@]}" \
   >"$out/client.log" 2>&1 </dev/null &
 echo $! >"$out/client.pid"
 wait_for "$out/client.log" '^READY ' 60 "$out/client.pid"

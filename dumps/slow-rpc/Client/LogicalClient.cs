@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using Grpc.Core;
 using SlowRpc.Protos;
 
@@ -21,6 +23,7 @@ public static class LogicalClient
                 try
                 {
                     await client.GetInfoAsync(request, cancellationToken: cancel);
+                    Interlocked.Increment(ref RpcRate.Completed);
                 }
                 catch (RpcException) when (cancel.IsCancellationRequested)
                 {
@@ -51,6 +54,44 @@ public static class LogicalClient
 
     // Console.WriteLine is synchronized, so lines from concurrent clients don't interleave.
     private static void Log(string line) => Console.WriteLine(line);
+}
+
+/// <summary>
+/// Completed GetInfo calls, for <c>--rate-file PATH</c>: a thread appends <c>&lt;unix ms&gt; &lt;calls completed in
+/// the window&gt;</c> to PATH at the end of every 100 ms window (flushed at once). Windows follow a Stopwatch; when
+/// the process was stopped past a boundary (a snapshot), the windows missed fold into one longer window.
+/// </summary>
+internal static class RpcRate
+{
+    public static long Completed;
+
+    private const long WindowMs = 100;
+
+    public static void StartWriter(string path)
+    {
+        var writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite));
+        new Thread(() => Write(writer)) { Name = "rate-file", IsBackground = true }.Start();
+    }
+
+    private static void Write(StreamWriter writer)
+    {
+        long start = Stopwatch.GetTimestamp();
+        Interlocked.Exchange(ref Completed, 0);
+        long next = WindowMs;
+        while (true)
+        {
+            double elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (elapsed < next)
+            {
+                Thread.Sleep(TimeSpan.FromMilliseconds(next - elapsed));
+                continue;
+            }
+            long count = Interlocked.Exchange(ref Completed, 0);
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()} {count}"));
+            writer.Flush();
+            next = ((long)elapsed / WindowMs + 1) * WindowMs;
+        }
+    }
 }
 
 internal static class UnixNanos

@@ -4,10 +4,11 @@ using Grpc.Net.Client;
 using SlowRpc.Client;
 using SlowRpc.Protos;
 
-const string Usage = "usage: SlowRpc.Client --server http://127.0.0.1:PORT [--clients 100] [--slow-ms 1000]";
+const string Usage = "usage: SlowRpc.Client --server http://127.0.0.1:PORT [--clients 100] [--slow-ms 1000] [--rate-file PATH]";
 string? server = null;
 int clients = 100;
 int slowMs = 1000;
+string? rateFile = null;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -15,6 +16,7 @@ for (int i = 0; i < args.Length; i++)
         case "--server": server = args[++i]; break;
         case "--clients": clients = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--slow-ms": slowMs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--rate-file": rateFile = args[++i]; break;
         default:
             Console.Error.WriteLine($"unknown argument '{args[i]}'; {Usage}");
             return 2;
@@ -43,6 +45,10 @@ using var channel = GrpcChannel.ForAddress(server, new GrpcChannelOptions
     HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
 });
 var client = new SideEyeDemo.SideEyeDemoClient(channel);
+
+// Opt-in: completed calls per 100 ms window, for scripts that check the load recovers after a snapshot.
+if (rateFile is not null)
+    RpcRate.StartWriter(rateFile);
 
 var loops = new Task[clients];
 for (int id = 0; id < clients; id++)
