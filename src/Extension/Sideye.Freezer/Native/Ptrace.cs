@@ -112,5 +112,21 @@ internal static unsafe partial class Ptrace
         return sched_setscheduler(0, on ? SCHED_FIFO : SCHED_OTHER, &priority) == 0;
     }
 
+    [LibraryImport("libc", EntryPoint = "sched_getscheduler", SetLastError = true)]
+    private static partial int sched_getscheduler(int pid);
+
+    [LibraryImport("libc", EntryPoint = "sched_getparam", SetLastError = true)]
+    private static partial int sched_getparam(int pid, int* param);
+
+    /// <summary>A thread's scheduling policy (with its flags) and priority, to put back later; null when unreadable.</summary>
+    public static (int Policy, int Priority)? GetScheduling(int tid)
+    {
+        int policy = sched_getscheduler(tid);
+        int priority = 0;
+        return policy < 0 || sched_getparam(tid, &priority) != 0 ? null : (policy, priority);
+    }
+
+    public static bool SetScheduling(int tid, int policy, int priority) => sched_setscheduler(tid, policy, &priority) == 0;
+
     public static int LastError => Marshal.GetLastPInvokeError();
 }
