@@ -48,11 +48,29 @@ public sealed class LiveCapture
     /// <summary>Maximum time a target may stay paused; past it the capture of that process is abandoned.</summary>
     public TimeSpan MaxPause { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Prepares a process for capture (no pause). Throws <see cref="TargetException"/> for bad targets.</summary>
-    public PreparedProcess Prepare(int pid)
+    /// <summary>
+    /// Checks a process for capture (no pause) and, with <paramref name="warmUp"/>, warms it up (see <see cref="WarmUp"/>).
+    /// Throws <see cref="TargetException"/> for bad targets.
+    /// </summary>
+    public PreparedProcess Prepare(int pid, bool warmUp = true)
     {
-        var cache = new TypeLayoutCache();
         LinuxProcess process = LinuxProcess.Inspect(pid);
+        TargetOpener.RequireDotnet(process);
+        var prepared = new PreparedProcess(process, new TypeLayoutCache());
+        if (warmUp)
+            WarmUp(prepared);
+        return prepared;
+    }
+
+    /// <summary>
+    /// Stop mode's warm-up, against the running process: DAC, PDBs and type layouts, so the pause holds only the walk.
+    /// Clone mode needs none of it (the walk does not pause anything), and skips it: seconds on a large heap.
+    /// </summary>
+    public void WarmUp(PreparedProcess prepared)
+    {
+        if (prepared.WarmedUp)
+            return;
+        LinuxProcess process = prepared.Process;
         var capture = new RuntimeCapture(_symbols, _plan);
         var sw = Stopwatch.StartNew();
         using (OpenedTarget warm = TargetOpener.AttachLive(process, suspend: false))
@@ -62,15 +80,15 @@ public sealed class LiveCapture
             {
                 // Learn the type layouts before the pause. The process is running, so only type facts
                 // (immutable while the process lives) are learned; no object is followed.
-                capture.WarmUp(warm.Runtime, cache, maxHeapObjects: 5_000_000);
+                capture.WarmUp(warm.Runtime, prepared.Types, maxHeapObjects: 5_000_000);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // Torn reads of a running process are expected here; the paused walk is the one that counts.
             }
         }
+        prepared.WarmedUp = true;
         _progress($"{process.Describe()}: ready to pause (warm-up {sw.ElapsedMilliseconds} ms)");
-        return new PreparedProcess(process, cache);
     }
 
     /// <summary>
@@ -219,5 +237,8 @@ public sealed class LiveCapture
     }
 }
 
-/// <summary>A process checked and warmed up for capture, with the type facts learned while it ran.</summary>
-public sealed record PreparedProcess(LinuxProcess Process, TypeLayoutCache Types);
+/// <summary>A process checked for capture, with the type facts learned while it ran (when it was warmed up).</summary>
+public sealed record PreparedProcess(LinuxProcess Process, TypeLayoutCache Types)
+{
+    public bool WarmedUp { get; internal set; }
+}

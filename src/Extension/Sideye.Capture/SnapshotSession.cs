@@ -74,7 +74,7 @@ public sealed class SnapshotSession : IDisposable
             {
                 try
                 {
-                    prepared.Add(live.Prepare(pid));
+                    prepared.Add(live.Prepare(pid, warmUp: freezer is null));
                 }
                 catch (TargetException e)
                 {
@@ -155,6 +155,18 @@ public sealed class SnapshotSession : IDisposable
     /// <param name="processes">With each, why it is not cloned (null when stop mode was asked for): a warning of its snapshot.</param>
     private (List<ProcessCaptureResult> Results, DateTimeOffset CapturedAt) StopAndWalk(LiveCapture live, List<(PreparedProcess Process, string? WhyNotCloned)> processes, List<string> errors, CancellationToken cancellationToken)
     {
+        foreach ((PreparedProcess process, _) in processes.ToList())
+        {
+            try
+            {
+                live.WarmUp(process); // a process that fell back from clone mode was not warmed up
+            }
+            catch (TargetException e)
+            {
+                Fail(errors, e.Message);
+                processes.RemoveAll(p => p.Process == process);
+            }
+        }
         var results = new ProcessCaptureResult?[processes.Count];
         using var watchdog = ResumeWatchdog.Start(processes.Select(p => p.Process.Process.Pid));
         using var noGc = new NoGcRegion(256L << 20);

@@ -10,8 +10,7 @@ public static partial class TargetOpener
     public static OpenedTarget AttachLive(LinuxProcess process, bool suspend)
     {
         string who = process.Describe();
-        if (!process.HasCoreClr)
-            throw new TargetException(who, "is not a .NET process (no libcoreclr.so is loaded). Sideye snapshots .NET (Core) 3.1+ processes; pick the PID of the dotnet process, e.g. from `dotnet-dump ps`.");
+        RequireDotnet(process);
         DataTarget dataTarget;
         try
         {
@@ -29,6 +28,13 @@ public static partial class TargetOpener
         // every one of a service's ~100 mapped files, 6–7 ms inside the pause, and nothing else asks this list.
         var cached = new DataTarget(new CachingDataReader(dataTarget.DataReader, IsRuntimeModule), new DataTargetOptions());
         return CreateRuntime(cached, who, owner: dataTarget);
+    }
+
+    /// <summary>Throws the actionable error for a process that runs no .NET runtime.</summary>
+    internal static void RequireDotnet(LinuxProcess process)
+    {
+        if (!process.HasCoreClr)
+            throw new TargetException(process.Describe(), "is not a .NET process (no libcoreclr.so is loaded). Sideye snapshots .NET (Core) 3.1+ processes; pick the PID of the dotnet process, e.g. from `dotnet-dump ps`.");
     }
 
     /// <summary>
