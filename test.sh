@@ -13,6 +13,16 @@ dotnet test Sideye.sln -c Release --filter "FullyQualifiedName!~Sideye.EndToEnd"
 status=${PIPESTATUS[0]}
 dotnet test tests/Sideye.EndToEnd.Tests -c Release --no-build 2>&1 | tee -a .build/test.log
 ((PIPESTATUS[0] == 0)) || status=1
+# Once more with live targets stopped for the whole walk (--pause-mode stop, the fallback); the known-values matrix
+# and the clone fault tests cover both modes in the pass above already.
+SIDEYE_PAUSE_MODE=stop dotnet test tests/Sideye.EndToEnd.Tests -c Release --no-build \
+  --filter "FullyQualifiedName!~KnownValuesMatrixTests&FullyQualifiedName!~CloneFaultTests" 2>&1 | tee -a .build/test.log
+((PIPESTATUS[0] == 0)) || status=1
+# Clone mode under load, short form (the full 1,000 snapshots: dumps/soak-clone.sh).
+if [[ -x dumps/soak-clone.sh ]]; then
+  echo "== soak (short)"
+  dumps/soak-clone.sh --short || status=1
+fi
 set -e
 totals=$(grep -E '^(Passed|Failed)!' .build/test.log || true)
 echo "$totals"

@@ -13,4 +13,5 @@ public sealed record ProcessRow(
     [property: JsonPropertyName("capture_ms")] double CaptureMs,
     [property: JsonPropertyName("thread_count")] int ThreadCount,
     [property: JsonPropertyName("async_stack_count")] int AsyncStackCount,
-    [property: JsonPropertyName("warnings")] string? Warnings);
+    [property: JsonPropertyName("warnings")] string? Warnings,
+    [property: JsonPropertyName("pause_mode")] string? PauseMode = null);

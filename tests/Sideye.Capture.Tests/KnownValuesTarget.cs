@@ -114,7 +114,7 @@ internal sealed class KnownValuesTarget : IDisposable
         }
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         if (Environment.GetEnvironmentVariable("SIDEYE_REPO_ROOT") is { Length: > 0 } root)
             return root;

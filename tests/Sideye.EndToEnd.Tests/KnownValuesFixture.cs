@@ -3,7 +3,8 @@ namespace Sideye.EndToEnd.Tests;
 /// <summary>
 /// dumps/known-values in the three builds the acceptance names (Debug; Release; Release with
 /// DOTNET_TieredCompilation=0, so frames run fully optimized code), captured with its spec
-/// (dumps/known-values/sideye.yaml) live (all three in one snapshot) and from a core dump of each, then served.
+/// (dumps/known-values/sideye.yaml) live (all three in one snapshot), in both pause modes ("live": cloned, the
+/// default; "live-stop": stopped for the whole walk), and from a core dump of each, then served.
 /// </summary>
 public sealed class KnownValuesFixture : IAsyncLifetime
 {
@@ -19,12 +20,20 @@ public sealed class KnownValuesFixture : IAsyncLifetime
     public string WorkDir { get; } = Path.Combine(Path.GetTempPath(), "sideye-kv-" + Guid.NewGuid().ToString("N")[..8]);
     public string SnapshotsDir => Path.Combine(WorkDir, "snapshots");
     public string LiveId { get; private set; } = "";
+
+    /// <summary>The live snapshot taken with <c>--pause-mode stop</c>.</summary>
+    public string LiveStopId { get; private set; } = "";
     public QueryClient Api => _server?.Api ?? throw new InvalidOperationException("not started");
 
     public int Pid(string build) => _pids[build];
 
-    /// <summary>The snapshot id for a build captured <paramref name="source"/> ("live" or "dump").</summary>
-    public string SnapshotId(string build, string source) => source == "live" ? LiveId : _dumpIds[build];
+    /// <summary>The snapshot id for a build captured <paramref name="source"/> ("live", "live-stop" or "dump").</summary>
+    public string SnapshotId(string build, string source) => source switch
+    {
+        "live" => LiveId,
+        "live-stop" => LiveStopId,
+        _ => _dumpIds[build],
+    };
 
     public async Task InitializeAsync()
     {
@@ -53,6 +62,9 @@ public sealed class KnownValuesFixture : IAsyncLifetime
         RunResult live = Repo.Sideye(["snap", .. pidArgs, "--spec", spec, "--out", SnapshotsDir]);
         Assert.True(live.ExitCode == 0, "live snap: " + live);
         LiveId = Path.GetFileName(live.LastLine);
+        RunResult liveStop = Repo.Sideye(["snap", .. pidArgs, "--spec", spec, "--out", SnapshotsDir, "--pause-mode", "stop"]);
+        Assert.True(liveStop.ExitCode == 0, "live snap, stop mode: " + liveStop);
+        LiveStopId = Path.GetFileName(liveStop.LastLine);
 
         foreach (string build in BuildNames)
         {
@@ -65,7 +77,7 @@ public sealed class KnownValuesFixture : IAsyncLifetime
             File.Delete(dump); // ~200 MB each; the snapshot is what the tests read
         }
 
-        _server = await QueryServerProcess.StartAsync(SnapshotsDir, spec, Path.Combine(WorkDir, "serve.log"), expectedSnapshots: 1 + BuildNames.Length);
+        _server = await QueryServerProcess.StartAsync(SnapshotsDir, spec, Path.Combine(WorkDir, "serve.log"), expectedSnapshots: 2 + BuildNames.Length);
     }
 
     public Task DisposeAsync()

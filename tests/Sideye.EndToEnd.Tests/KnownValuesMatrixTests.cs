@@ -34,6 +34,7 @@ public sealed class KnownValuesMatrixTests
         foreach (string build in KnownValuesFixture.BuildNames)
         {
             data.Add(build, "live");
+            data.Add(build, "live-stop");
             data.Add(build, "dump");
         }
         return data;
@@ -219,6 +220,25 @@ public sealed class KnownValuesMatrixTests
         var dump = await _kv.Api.QueryAsync(_kv.SnapshotId(build, "dump"), string.Format(sql, _kv.Pid(build)));
         Assert.Equal(21 + (3 * 21) + 4 + 4 + 4 + 3 + 5 + 4 + 4 + 2 + 3 + 3, live.Count); // dumps/known-values/sideye.yaml: Hold 21 columns, WaitAsync 3 frames x 21, RunAsync 4, two RunningAsync 4 each, Box 3, RefHolder 5, Lines 4, Numbers 4, ConsumeAsync 2, Inner 3, LocalAsync 3
         Assert.Equal(live.Select(r => string.Join("|", r)), dump.Select(r => string.Join("|", r)));
+    }
+
+    [Fact]
+    public async Task A_clone_snapshot_equals_a_stop_snapshot_of_the_same_quiet_targets()
+    {
+        // The targets are parked: cloned and stopped, the same threads, frames, async stacks and values must come out.
+        const string stacks = "SELECT s.pid, s.kind, s.awaiting, string_agg(f.method || ':' || coalesce(CAST(f.line AS VARCHAR), '?'), ' <- ' ORDER BY f.depth) AS frames FROM stacks s JOIN frames f USING (stack_id) GROUP BY s.stack_id, s.pid, s.kind, s.awaiting ORDER BY ALL";
+        const string values = "SELECT pid, \"function\", \"column\", value, unavailable FROM captured_values ORDER BY ALL";
+        var cloneStacks = await _kv.Api.QueryAsync(_kv.LiveId, stacks);
+        var stopStacks = await _kv.Api.QueryAsync(_kv.LiveStopId, stacks);
+        Assert.True(cloneStacks.Count > 4 * 10, $"only {cloneStacks.Count} stacks");
+        Assert.Equal(stopStacks.Select(r => string.Join("|", r)), cloneStacks.Select(r => string.Join("|", r)));
+        var cloneValues = await _kv.Api.QueryAsync(_kv.LiveId, values);
+        var stopValues = await _kv.Api.QueryAsync(_kv.LiveStopId, values);
+        Assert.True(cloneValues.Count(r => r[4].ValueKind == JsonValueKind.Null) > 4 * 50, "too few values were available");
+        Assert.Equal(stopValues.Select(r => string.Join("|", r)), cloneValues.Select(r => string.Join("|", r)));
+
+        var modes = await _kv.Api.QueryAsync(_kv.LiveId, "SELECT DISTINCT pause_mode FROM processes");
+        Assert.Equal("clone", Assert.Single(Assert.Single(modes)).GetString());
     }
 
     private async Task<List<Captured>> CapturedAsync(string build, string source, string function)

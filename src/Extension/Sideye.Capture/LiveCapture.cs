@@ -168,6 +168,7 @@ public sealed class LiveCapture
                 _progress($"{process.Describe()}: frozen during a garbage collection; froze it again {GcRetryDelay.TotalMilliseconds:0} ms later ({gcRetries} time(s))");
                 target = TargetOpener.OpenClone(process, frozen);
             }
+            TestHold.At("walk", _progress);
             var walkClock = Stopwatch.StartNew();
             RuntimeWalk walk;
             try

@@ -37,7 +37,7 @@ public static class SnapshotBuilder
                 }
             }
             processRows.Add(new ProcessRow(p.Pid, p.Name, p.CommandLine, p.RuntimeVersion, p.Source, p.PauseMs, p.CaptureMs,
-                threadCount, asyncCount, p.Warnings.Count == 0 ? null : string.Join("; ", p.Warnings)));
+                threadCount, asyncCount, p.Warnings.Count == 0 ? null : string.Join("; ", p.Warnings), p.PauseMode?.ToString().ToLowerInvariant()));
         }
 
         var manifest = new SnapshotManifest(

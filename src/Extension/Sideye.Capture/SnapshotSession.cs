@@ -37,7 +37,10 @@ public sealed class SnapshotSession : IDisposable
     /// <summary>How live processes are paused: <see cref="PauseMode.Clone"/> by default on Linux x64.</summary>
     public PauseMode PauseMode { get; init; } = DefaultPauseMode;
 
-    public static PauseMode DefaultPauseMode => CloneUnsupported is null ? PauseMode.Clone : PauseMode.Stop;
+    /// <summary>SIDEYE_PAUSE_MODE (clone or stop) when set, else clone where it is supported.</summary>
+    public static PauseMode DefaultPauseMode =>
+        Enum.TryParse(Environment.GetEnvironmentVariable("SIDEYE_PAUSE_MODE"), ignoreCase: true, out PauseMode configured) ? configured
+        : CloneUnsupported is null ? PauseMode.Clone : PauseMode.Stop;
 
     /// <summary>Why clone mode cannot work on this machine at all; null when it can.</summary>
     private static string? CloneUnsupported =>

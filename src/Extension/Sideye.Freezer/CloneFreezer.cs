@@ -32,6 +32,7 @@ internal sealed class CloneFreezer
         var live = targets.Where(t => t.Error is null).ToList();
         var stopper = new ThreadStopper();
         var earlyStops = new HashSet<int>(); // a clone can report its first stop before its parent's clone event
+        using var noGc = new NoGcRegion(); // no collection of ours while targets are stopped
         try
         {
             Ptrace.SetRealtime(true);
@@ -62,7 +63,7 @@ internal sealed class CloneFreezer
                     t.Fail("no thread could be stopped at a safe point for the clone", retryable: true);
                     continue;
                 }
-                if (SeccompGate.Refusal(t.SeccompMode, injector.Tid, t.Gadget, SYS_clone, 0) is string refusal)
+                if (SeccompGate.Refusal(injector.Tid, t.Gadget, SYS_clone, 0) is string refusal)
                 {
                     t.Fail(refusal, retryable: true);
                     continue;
@@ -73,6 +74,7 @@ internal sealed class CloneFreezer
                 t.CloneStart = Stopwatch.GetTimestamp();
                 // Flags 0: a fork-like child whose exit signal is 0, so the target gets no SIGCHLD for it. TRACECLONE
                 // makes the child ours, stopped, from its first instruction.
+                t.Injection = injection; // from here on, whatever happens, the finally below puts the thread back
                 if (injection.Start(t.Gadget, SYS_clone, options: Ptrace.PTRACE_O_TRACESYSGOOD | Ptrace.PTRACE_O_TRACECLONE | Ptrace.PTRACE_O_TRACEFORK))
                     injections[injector.Tid] = (t, injection);
                 else
@@ -162,7 +164,6 @@ internal sealed class CloneFreezer
             return target.Fail("no syscall instruction found in its libc", retryable: true);
         // A clone an earlier run could not reap (it was killed mid-way) is reaped now, before the pause.
         target.LeftoversReaped = CloneReaper.ReapLeftovers(pid, target.Gadget, _log);
-        target.SeccompMode = ProcFs.SeccompMode(pid);
         target.Shared = SharedMemoryCopier.Prepare(pid);
         return target;
     }
@@ -184,7 +185,6 @@ internal sealed class CloneFreezer
     private void Finish(Target t, SyscallInjection injection, ThreadStopper stopper)
     {
         t.CloneEnd = Stopwatch.GetTimestamp();
-        t.Injection = injection;
         if (injection.Succeeded && injection.Result > 0)
         {
             t.ClonePid = (int)injection.Result;
@@ -251,7 +251,6 @@ internal sealed class CloneFreezer
         public int LeftoversReaped { get; set; }
         public int ClonePid { get; set; }
         public SyscallInjection? Injection { get; set; }
-        public int SeccompMode { get; set; }
         public List<Tracee> Stopped { get; set; } = new();
         public SharedMemoryCopier? Shared { get; set; }
         public SharedMemoryCopy? SharedCopy { get; set; }

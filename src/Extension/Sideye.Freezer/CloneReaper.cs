@@ -20,7 +20,8 @@ internal static class CloneReaper
         {
             // a stop that was on its way before the kill: the kill still ends it
         }
-        return Reap(pid, clone, gadget);
+        // A target that has exited hands its children to init (or a subreaper), which reaps them.
+        return StateOf(pid) is null or 'Z' or 'X' ? null : Reap(pid, clone, gadget);
     }
 
     /// <summary>
@@ -67,7 +68,6 @@ internal static class CloneReaper
     private static long InjectWait4(int pid, int clone, ulong gadget, out string? error)
     {
         error = null;
-        int seccomp = ProcFs.SeccompMode(pid);
         foreach (int tid in ProcFs.Tasks(pid).OrderBy(t => t == pid ? 0 : 1).Take(4))
         {
             var stopper = new ThreadStopper();
@@ -81,7 +81,7 @@ internal static class CloneReaper
             {
                 if (!thread.Interrupted || !thread.HasRegisters)
                     continue; // stopped at a signal or in a group-stop: try another thread
-                if (SeccompGate.Refusal(seccomp, tid, gadget, SYS_wait4) is string refusal)
+                if (SeccompGate.Refusal(tid, gadget, SYS_wait4, (ulong)clone, 0, Ptrace.WNOHANG | Ptrace.__WALL, 0) is string refusal)
                 {
                     error = refusal;
                     return 0;

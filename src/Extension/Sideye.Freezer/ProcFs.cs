@@ -42,23 +42,6 @@ internal static class ProcFs
         return maps;
     }
 
-    /// <summary>The <c>Seccomp:</c> line of /proc/PID/status: 0 none, 1 strict, 2 filter; -1 when unknown.</summary>
-    public static int SeccompMode(int pid)
-    {
-        try
-        {
-            foreach (string line in File.ReadLines($"/proc/{pid}/status"))
-            {
-                if (line.StartsWith("Seccomp:", StringComparison.Ordinal))
-                    return int.Parse(line.AsSpan(8).Trim(), CultureInfo.InvariantCulture);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-        }
-        return -1;
-    }
-
     /// <summary>
     /// Children of <paramref name="parent"/> created with exit signal 0, the mark of a clone the freezer made (threads are
     /// not children, and processes started the usual ways exit with SIGCHLD). Scans /proc: this kernel has no

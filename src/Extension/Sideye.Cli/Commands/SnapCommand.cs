@@ -27,7 +27,7 @@ internal static class SnapCommand
         };
         var pauseMode = new Option<PauseMode>("--pause-mode")
         {
-            Description = "How a live process is paused. clone: stopped only while it makes a copy-on-write clone of itself (milliseconds, whatever its heap), and the clone is walked while it runs (the default on Linux x64). stop: stopped for the whole walk.",
+            Description = "How a live process is paused. clone: stopped only while it makes a copy-on-write clone of itself (milliseconds, whatever its heap), and the clone is walked while it runs (the default on Linux x64). stop: stopped for the whole walk. The default can be set with SIDEYE_PAUSE_MODE.",
             DefaultValueFactory = _ => SnapshotSession.DefaultPauseMode,
         };
         pauseMode.AcceptOnlyFromAmong("clone", "stop");

@@ -13,6 +13,8 @@ internal sealed class FreezerClient : IDisposable
 {
     private readonly Process _process;
     private readonly Action<string> _log;
+    private readonly object _exchange = new(); // one request, one answer: walkers of several processes share us
+    private string? _broken;
 
     private FreezerClient(Process process, Action<string> log)
     {
@@ -55,15 +57,28 @@ internal sealed class FreezerClient : IDisposable
 
     private T Ask<T>(FreezerRequest request, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> reply, TimeSpan timeout)
     {
-        if (_process.HasExited)
-            throw new FreezerException($"the freezer exited (code {_process.ExitCode})");
-        _process.StandardInput.WriteLine(JsonSerializer.Serialize(request, FreezerJson.Default.FreezerRequest));
-        _process.StandardInput.Flush();
-        Task<string?> line = _process.StandardOutput.ReadLineAsync();
-        if (!line.Wait(timeout))
-            throw new FreezerException($"the freezer did not answer '{request.Op}' within {timeout.TotalSeconds:0} s");
-        string text = line.Result ?? throw new FreezerException("the freezer exited without answering");
-        return JsonSerializer.Deserialize(text, reply) ?? throw new FreezerException($"the freezer's answer was empty: {text}");
+        lock (_exchange)
+        {
+            if (_broken is not null)
+                throw new FreezerException(_broken);
+            if (_process.HasExited)
+                throw new FreezerException(_broken = $"the freezer exited (code {_process.ExitCode})");
+            try
+            {
+                _process.StandardInput.WriteLine(JsonSerializer.Serialize(request, FreezerJson.Default.FreezerRequest));
+                _process.StandardInput.Flush();
+            }
+            catch (IOException e)
+            {
+                throw new FreezerException(_broken = $"the freezer is gone ({e.Message})");
+            }
+            Task<string?> line = _process.StandardOutput.ReadLineAsync();
+            // A late answer would be taken for the next request's: after a timeout nothing more is asked.
+            if (!line.Wait(timeout))
+                throw new FreezerException(_broken = $"the freezer did not answer '{request.Op}' within {timeout.TotalSeconds:0} s");
+            string text = line.Result ?? throw new FreezerException(_broken = "the freezer exited without answering");
+            return JsonSerializer.Deserialize(text, reply) ?? throw new FreezerException($"the freezer's answer was empty: {text}");
+        }
     }
 
     /// <summary>Tells the freezer to quit (it kills and reaps any clone still held first) and waits a little for it.</summary>

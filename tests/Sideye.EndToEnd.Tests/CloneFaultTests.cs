@@ -1,0 +1,280 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Sideye.EndToEnd.Tests;
+
+/// <summary>
+/// Clone mode when things go wrong: `sideye` or its freezer killed with SIGKILL at each step, a target that exits
+/// while its clone is walked, a target whose seccomp filter would kill it on clone(). The target must always run on,
+/// untraced, with no child (clone or zombie) left, and what a killed run left is reaped by the next one.
+/// Targets: dumps/ticker (prints a tick line every 100 ms) and dumps/seccomp.
+/// </summary>
+public sealed class CloneFaultTests : IClassFixture<CloneFaultTests.Fixture>
+{
+    private readonly Fixture _fx;
+
+    public CloneFaultTests(Fixture fx) => _fx = fx;
+
+    [Theory]
+    [InlineData("SIDEYE_FREEZER_HOLD", "after-interrupt")] // every thread stopped by the freezer
+    [InlineData("SIDEYE_FREEZER_HOLD", "after-clone")]     // the clone made, a thread still running the injected call
+    [InlineData("SIDEYE_TEST_HOLD", "walk")]               // the target running again, its clone being walked
+    public void Killing_sideye_at_any_step_leaves_the_target_running_with_no_child(string variable, string step)
+    {
+        using var target = _fx.StartTicker();
+        using var snap = HeldSnap.Start(target.Pid, _fx.WorkDir, variable, step);
+        int freezer = snap.WaitForHoldAndFindFreezer();
+        Kill(snap.Pid);
+        AssertGoneSoon(freezer, "the freezer finishes, reaps the clone and exits once its caller is gone");
+        target.AssertRunsFreeWithNoChild();
+    }
+
+    [Fact]
+    public void Killing_the_freezer_while_threads_are_stopped_lets_them_run_and_the_snapshot_falls_back_to_stop_mode()
+    {
+        using var target = _fx.StartTicker();
+        using var snap = HeldSnap.Start(target.Pid, _fx.WorkDir, "SIDEYE_FREEZER_HOLD", "after-interrupt");
+        Kill(snap.WaitForHoldAndFindFreezer()); // the kernel detaches the threads; none had been steered yet
+        RunResult result = snap.Finish();
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("not cloned", result.Stderr, StringComparison.Ordinal);
+        target.AssertRunsFreeWithNoChild();
+    }
+
+    [Fact]
+    public void A_clone_left_by_a_killed_freezer_is_reaped_by_the_next_run()
+    {
+        using var target = _fx.StartTicker();
+        using (var snap = HeldSnap.Start(target.Pid, _fx.WorkDir, "SIDEYE_TEST_HOLD", "walk"))
+        {
+            Kill(snap.WaitForHoldAndFindFreezer()); // the clone dies with it (PTRACE_O_EXITKILL): a zombie of the target
+            snap.Finish();
+        }
+        Assert.Contains(target.Children(), c => c.State == 'Z');
+        RunResult next = Repo.Sideye("snap", "--pid", target.Pid.ToString(), "--out", Path.Combine(_fx.WorkDir, "snapshots"));
+        Assert.True(next.ExitCode == 0, next.ToString());
+        Assert.Contains("reaped 1 clone(s) an earlier run left", next.Stderr, StringComparison.Ordinal);
+        target.AssertRunsFreeWithNoChild();
+    }
+
+    [Fact]
+    public void A_target_that_exits_while_its_clone_is_walked_is_still_captured_and_nothing_is_left()
+    {
+        using var target = _fx.StartTicker();
+        using var snap = HeldSnap.Start(target.Pid, _fx.WorkDir, "SIDEYE_TEST_HOLD", "walk");
+        int freezer = snap.WaitForHoldAndFindFreezer();
+        int clone = target.Children().Single().Pid;
+        Kill(target.Pid);
+        RunResult result = snap.Finish();
+        Assert.True(result.ExitCode == 0, result.ToString()); // the clone holds the whole process as it was
+        Assert.Contains("Ticker.Parked.WaitAsync", File.ReadAllText(Path.Combine(result.LastLine, "snapshot.json")) + result.Stderr, StringComparison.Ordinal);
+        AssertGoneSoon(freezer, "the freezer exits");
+        AssertGoneSoon(clone, "the clone is killed (and reaped by init, the dead target's heir)");
+    }
+
+    [Theory]
+    [InlineData("kill", "KILL_PROCESS")]
+    [InlineData("errno", "ERRNO(1)")]
+    public void A_target_whose_seccomp_filter_refuses_clone_is_stopped_instead_and_survives(string mode, string action)
+    {
+        int pid = DetachedTarget.Start(_fx.SeccompDll, Path.Combine(_fx.WorkDir, $"seccomp-{mode}.out"), arguments: $"--refuse-clone {mode} --lifetime-seconds 300");
+        using var target = new Target(pid, Path.Combine(_fx.WorkDir, $"seccomp-{mode}.out"), ticks: false);
+        RunResult snap = Repo.Sideye("snap", "--pid", pid.ToString(), "--out", Path.Combine(_fx.WorkDir, "snapshots"));
+        Assert.True(snap.ExitCode == 0, snap.ToString());
+        Assert.Contains($"not cloned (seccomp filter returns {action} for clone())", snap.Stderr, StringComparison.Ordinal);
+        string manifest = File.ReadAllText(Path.Combine(snap.LastLine, "snapshot.json"));
+        Assert.Contains("seccomp filter returns", manifest, StringComparison.Ordinal);
+        Assert.Contains($"SeccompTarget (pid {pid}): ", snap.Stderr, StringComparison.Ordinal);
+        Assert.Contains("System.Threading.Thread.Sleep", snap.Stderr, StringComparison.Ordinal); // its 'sleeper' thread
+        target.AssertRunsFreeWithNoChild();
+    }
+
+    private static void Kill(int pid)
+    {
+        try { Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
+    }
+
+    private static void AssertGoneSoon(int pid, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (Directory.Exists($"/proc/{pid}") && State(pid) is not 'Z' && clock.Elapsed < TimeSpan.FromSeconds(30))
+            Thread.Sleep(50);
+        Assert.True(!Directory.Exists($"/proc/{pid}") || State(pid) == 'Z', $"{what}: process {pid} is still there");
+    }
+
+    internal static char? State(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2];
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A `sideye snap` told to hold at a step, whose stderr is watched for the "hold" line.</summary>
+    private sealed class HeldSnap : IDisposable
+    {
+        private readonly Process _process;
+        private readonly List<string> _stderr = [];
+        private readonly List<string> _stdout = [];
+        private readonly string _step;
+
+        private HeldSnap(Process process, string step)
+        {
+            _process = process;
+            _step = step;
+        }
+
+        public int Pid => _process.Id;
+
+        public static HeldSnap Start(int target, string workDir, string variable, string step)
+        {
+            var psi = new ProcessStartInfo(Repo.Launcher) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Repo.Root };
+            foreach (string a in new[] { "snap", "--pid", target.ToString(), "--out", Path.Combine(workDir, "snapshots") })
+                psi.ArgumentList.Add(a);
+            psi.Environment[variable] = step;
+            var snap = new HeldSnap(Process.Start(psi)!, step);
+            snap._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (snap._stderr) snap._stderr.Add(e.Data); };
+            snap._process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (snap._stdout) snap._stdout.Add(e.Data); };
+            snap._process.BeginErrorReadLine();
+            snap._process.BeginOutputReadLine();
+            return snap;
+        }
+
+        /// <summary>Waits for "hold STEP" and returns the pid of the freezer this run started.</summary>
+        public int WaitForHoldAndFindFreezer()
+        {
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                lock (_stderr)
+                {
+                    if (_stderr.Any(l => l.EndsWith("hold " + _step, StringComparison.Ordinal)))
+                        break;
+                }
+                Assert.False(_process.HasExited, "sideye ended before holding: " + string.Join("\n", _stderr));
+                Thread.Sleep(20);
+            }
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "no hold line: " + string.Join("\n", _stderr));
+            foreach (string dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), out int pid))
+                    continue;
+                try
+                {
+                    string cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
+                    string stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                    string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    if (cmdline.Contains("sideye-freezer", StringComparison.Ordinal) && fields[1] == Pid.ToString())
+                        return pid;
+                }
+                catch (IOException)
+                {
+                }
+            }
+            throw new InvalidOperationException("no freezer child of sideye " + Pid);
+        }
+
+        public RunResult Finish()
+        {
+            Assert.True(_process.WaitForExit(TimeSpan.FromMinutes(2)), "sideye finished");
+            _process.WaitForExit();
+            lock (_stderr)
+                lock (_stdout)
+                    return new RunResult(_process.ExitCode, string.Join("\n", _stdout), string.Join("\n", _stderr));
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+                _process.Kill();
+            _process.Dispose();
+        }
+    }
+
+    /// <summary>A target started detached; killed on dispose.</summary>
+    public sealed class Target(int pid, string output, bool ticks = true) : IDisposable
+    {
+        public int Pid { get; } = pid;
+
+        public List<(int Pid, char State)> Children()
+        {
+            var children = new List<(int, char)>();
+            foreach (string dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), out int child))
+                    continue;
+                try
+                {
+                    string stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                    string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    if (fields[1] == Pid.ToString())
+                        children.Add((child, fields[0][0]));
+                }
+                catch (IOException)
+                {
+                }
+            }
+            return children;
+        }
+
+        /// <summary>Alive, not stopped, not traced, no child (the clone gone, zombie included), and still ticking.</summary>
+        public void AssertRunsFreeWithNoChild()
+        {
+            var clock = Stopwatch.StartNew();
+            while (Children().Count > 0 && clock.Elapsed < TimeSpan.FromSeconds(30))
+                Thread.Sleep(50);
+            Assert.Empty(Children());
+            string status = File.ReadAllText($"/proc/{Pid}/status");
+            Assert.Contains("TracerPid:\t0\n", status, StringComparison.Ordinal);
+            Assert.DoesNotContain("State:\tt", status, StringComparison.Ordinal);
+            Assert.DoesNotContain("State:\tT", status, StringComparison.Ordinal);
+            if (!ticks)
+                return;
+            int before = File.ReadAllLines(output).Length;
+            Thread.Sleep(400);
+            Assert.True(File.ReadAllLines(output).Length > before, "the target still ticks");
+        }
+
+        public void Dispose() => DetachedTarget.Kill(Pid);
+    }
+
+    public sealed class Fixture : IDisposable
+    {
+        public string WorkDir { get; } = Path.Combine(Path.GetTempPath(), "sideye-faults-" + Guid.NewGuid().ToString("N")[..8]);
+
+        public string TickerDll { get; }
+
+        public string SeccompDll { get; }
+
+        private int _started;
+
+        public Fixture()
+        {
+            Directory.CreateDirectory(WorkDir);
+            TickerDll = Build("dumps/ticker/Ticker.csproj", "ticker", "Ticker.dll");
+            SeccompDll = Build("dumps/seccomp/SeccompTarget.csproj", "seccomp", "SeccompTarget.dll");
+            Assert.True(Repo.Sideye("--help").ExitCode == 0); // built before any test times a run
+        }
+
+        public Target StartTicker()
+        {
+            string output = Path.Combine(WorkDir, $"ticker-{Interlocked.Increment(ref _started)}.out");
+            return new Target(DetachedTarget.Start(TickerDll, output), output);
+        }
+
+        private string Build(string project, string name, string dll)
+        {
+            string bin = Path.Combine(WorkDir, name);
+            RunResult build = Repo.Run("dotnet", ["build", Path.Combine(Repo.Root, project), "-c", "Release", "-o", bin, "-nologo", "-v", "q"]);
+            Assert.True(build.ExitCode == 0, $"build {project}: {build}");
+            return Path.Combine(bin, dll);
+        }
+
+        public void Dispose() => Repo.DeleteWorkDir(WorkDir);
+    }
+}
