@@ -12,7 +12,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-COMMAND="dumps/benchmark-pause.sh$(printf ' %q' "$@")"
+COMMAND=dumps/benchmark-pause.sh
+for a in "$@"; do [[ $a =~ ^[A-Za-z0-9_./=:-]+$ ]] && COMMAND+=" $a" || COMMAND+=" \"$a\""; done
 usage() { echo "usage: $0 [--heap-mb \"200 1000\"] [--snaps N] [--collects M] [--modes \"clone stop\"]" >&2; exit 2; }
 HEAPS="200 1000" SNAPS=20 COLLECTS=5 MODES="clone stop"
 while [[ $# -gt 0 ]]; do
@@ -163,7 +164,7 @@ for H in $HEAPS; do
     echo "| $H MB | $tool | $SNAPS | $OM ms | $OP ms | $RM ms | $WM ms | $(ratio "$OM" "$CM") |"
   done
   read -r WM _ <<<"$(stats "$D/collect.wall")"
-  echo "| $H MB | \`dotnet-dump collect --type Full\` | $COLLECTS | $CM ms | $CP ms | $WM ms (none reported: the command's wall time) | $WM ms | |"
+  echo "| $H MB | \`dotnet-dump collect --type Full\` | $COLLECTS | $CM ms | $CP ms | — (it reports none) | $WM ms | |"
 done
 echo
 echo "| heap | target's baseline: gaps per second (heartbeat iterations over 2 ms) | largest gap in 10 s without a snapshot | big-heap's READY line |"
