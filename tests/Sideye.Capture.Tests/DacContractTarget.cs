@@ -1,9 +1,9 @@
 namespace Sideye.Capture.Tests;
 
 /// <summary>
-/// Builds the shared contract target (shared/contract/target beside the repository, or
-/// SIDEYE_CONTRACT_TARGET_DIR) once into a temporary folder, and starts copies of it. The source
-/// folder is read-only, so intermediate and output files are redirected.
+/// Builds the contract target (dumps/contract-target, the contract check's known state kept in the repository,
+/// or SIDEYE_CONTRACT_TARGET_DIR) once into a temporary folder, and starts copies of it. Intermediate and
+/// output files are redirected, so the source folder stays clean.
 /// </summary>
 public sealed class DacContractTarget : IDisposable
 {
@@ -28,18 +28,6 @@ public sealed class DacContractTarget : IDisposable
     {
         if (Environment.GetEnvironmentVariable("SIDEYE_CONTRACT_TARGET_DIR") is { Length: > 0 } configured)
             return configured;
-
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Sideye.sln")))
-            {
-                string beside = Path.Combine(directory.Parent?.FullName ?? directory.FullName, "shared", "contract", "target");
-                if (File.Exists(Path.Combine(beside, "ContractTarget.csproj")))
-                    return beside;
-            }
-        }
-
-        throw new DirectoryNotFoundException(
-            "shared/contract/target was not found beside the repository; set SIDEYE_CONTRACT_TARGET_DIR");
+        return Path.Combine(KnownValuesTarget.RepoRoot(), "dumps", "contract-target");
     }
 }
