@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Sideye.Capture.Symbols;
 using System.Runtime.InteropServices;
+using Sideye.Capture.Symbols;
 using Sideye.Capture.Target;
 using Sideye.Capture.Target.Clone;
 using Sideye.Freezer.Protocol;

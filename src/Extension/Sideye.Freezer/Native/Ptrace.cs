@@ -13,6 +13,7 @@ internal static unsafe partial class Ptrace
     public const int PTRACE_GETEVENTMSG = 0x4201;
     public const int PTRACE_SEIZE = 0x4206;
     public const int PTRACE_INTERRUPT = 0x4207;
+    public const int PTRACE_SECCOMP_GET_FILTER = 0x420C;
 
     public const int PTRACE_O_TRACESYSGOOD = 0x1;
     public const int PTRACE_O_TRACEFORK = 0x2;
@@ -47,6 +48,24 @@ internal static unsafe partial class Ptrace
 
     [LibraryImport("libc", EntryPoint = "sched_setscheduler", SetLastError = true)]
     private static partial int sched_setscheduler(int pid, int policy, int* param);
+
+    /// <summary>
+    /// Copies seccomp filter <paramref name="index"/> of a thread stopped by this thread (0 = the oldest: see
+    /// <see cref="Seccomp.SeccompFilterReader"/>) into <paramref name="buffer"/>; returns its instruction count, or -1
+    /// with <paramref name="errno"/>. The kernel copies the whole program whatever the buffer's size, so the buffer
+    /// must hold <see cref="Seccomp.BpfCode.MaxInstructions"/>.
+    /// </summary>
+    public static long GetSeccompFilter(int tid, int index, Seccomp.SockFilter[] buffer, out int errno)
+    {
+        if (buffer.Length < Seccomp.BpfCode.MaxInstructions)
+            throw new ArgumentException($"the buffer must hold {Seccomp.BpfCode.MaxInstructions} instructions", nameof(buffer));
+        fixed (Seccomp.SockFilter* instructions = buffer)
+        {
+            long count = ptrace(PTRACE_SECCOMP_GET_FILTER, tid, index, (nint)instructions);
+            errno = count < 0 ? Marshal.GetLastPInvokeError() : 0;
+            return count;
+        }
+    }
 
     public static bool Seize(int tid) => ptrace(PTRACE_SEIZE, tid, 0, 0) == 0;
 

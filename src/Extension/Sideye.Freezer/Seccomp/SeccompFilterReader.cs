@@ -30,7 +30,7 @@ internal static class SeccompFilterReader
                 return false;
             }
 
-            long count = SeccompPtrace.GetFilter(tid, index, buffer, out int errno);
+            long count = Native.Ptrace.GetSeccompFilter(tid, index, buffer, out int errno);
             if (count < 0 && errno == ErrnoNames.ENOENT)
                 break; // past the last (newest) one
 
