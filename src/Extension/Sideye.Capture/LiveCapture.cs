@@ -143,7 +143,7 @@ public sealed class LiveCapture
             target = null;
             pause.Stop();
             double pauseMs = stoppedAt is long t ? Stopwatch.GetElapsedTime(t).TotalMilliseconds : pause.Elapsed.TotalMilliseconds;
-            _progress($"{process.Describe()}: paused {pauseMs:0.0} ms (attach {attachMs:0.0}, heap {walk.HeapMs:0.0} for {walk.HeapObjects} objects, threads {walk.ThreadsMs:0.0}, async {walk.AsyncMs:0.0}{(walk.FramesWithVariables > 0 ? $", variables {walk.VariablesMs:0.0} for {walk.FramesWithVariables} frames" : "")}, walk {walk.TotalMs:0.0}), {walk.ThreadCount} threads, {walk.AsyncStackCount} async stacks");
+            _progress($"{process.Describe()}: paused {pauseMs:0.0} ms (attach {attachMs:0.0}, {walk.Parts}, walk {walk.TotalMs:0.0}), {walk.ThreadCount} threads, {walk.AsyncStackCount} async stacks");
             return new ProcessCaptureResult(process.Pid, process.Name, process.CommandLine, version, "live",
                 walk.Stacks, pauseMs, total.Elapsed.TotalMilliseconds, walk.Warnings) { PauseMode = PauseMode.Stop };
         }
@@ -207,7 +207,7 @@ public sealed class LiveCapture
             PauseParts p = frozen.Pause;
             string shared = frozen.Shared is { } copy ? $"; {copy.Bytes / 1048576.0:0.0} MB of shared memory copied in {p.SharedCopyMs:0.0}" : "";
             string leftovers = frozen.LeftoversReaped > 0 ? $"; reaped {frozen.LeftoversReaped} clone(s) an earlier run left" : "";
-            _progress($"{process.Describe()}: paused {p.TotalMs:0.0} ms (stop {p.StopMs:0.0}, clone {p.CloneMs:0.0}, resume {p.ResumeMs:0.0}{shared}{leftovers}); walked its clone in {walkClock.Elapsed.TotalMilliseconds:0} ms (heap {walk.HeapMs:0.0} for {walk.HeapObjects} objects, threads {walk.ThreadsMs:0.0}, async {walk.AsyncMs:0.0}{(walk.FramesWithVariables > 0 ? $", variables {walk.VariablesMs:0.0} for {walk.FramesWithVariables} frames" : "")}){(extra >= 0 ? $", the clone held {extra / 1048576.0:0.0} MB of its own" : "")}; {walk.ThreadCount} threads, {walk.AsyncStackCount} async stacks");
+            _progress($"{process.Describe()}: paused {p.TotalMs:0.0} ms (stop {p.StopMs:0.0}, clone {p.CloneMs:0.0}, resume {p.ResumeMs:0.0}{shared}{leftovers}); walked its clone in {walkClock.Elapsed.TotalMilliseconds:0} ms ({walk.Parts}){(extra >= 0 ? $", the clone held {extra / 1048576.0:0.0} MB of its own" : "")}; {walk.ThreadCount} threads, {walk.AsyncStackCount} async stacks");
             return new ProcessCaptureResult(process.Pid, process.Name, process.CommandLine, version, "live",
                 walk.Stacks, p.TotalMs, total.Elapsed.TotalMilliseconds, [.. walk.Warnings, .. warnings]) { PauseMode = PauseMode.Clone };
         }

@@ -162,4 +162,9 @@ public sealed record RuntimeWalk(
 
     /// <summary>Frames of spec'd functions whose variables were read.</summary>
     public int FramesWithVariables { get; init; }
+
+    /// <summary>Where the walk's time went, for the progress line (the same in both pause modes).</summary>
+    public string Parts =>
+        $"heap {HeapMs:0.0} for {HeapObjects} objects, threads {ThreadsMs:0.0}, async {AsyncMs:0.0}" +
+        (FramesWithVariables > 0 ? $", variables {VariablesMs:0.0} for {FramesWithVariables} frames" : "");
 }

@@ -21,7 +21,7 @@ internal static class CloneReaper
             // a stop that was on its way before the kill: the kill still ends it
         }
         // A target that has exited hands its children to init (or a subreaper), which reaps them.
-        return StateOf(pid) is null or 'Z' or 'X' ? null : Reap(pid, clone, gadget);
+        return ProcFs.State(pid) is null or 'Z' or 'X' ? null : Reap(pid, clone, gadget);
     }
 
     /// <summary>
@@ -33,12 +33,12 @@ internal static class CloneReaper
         int reaped = 0;
         foreach (ChildProcess child in ProcFs.SilentChildren(pid))
         {
-            if (TracerOf(child.Pid) is int tracer and not 0 && Directory.Exists($"/proc/{tracer}"))
+            if (ProcFs.TracerPid(child.Pid) is int tracer and not 0 && Directory.Exists($"/proc/{tracer}"))
                 continue;
             if (child.State != 'Z')
             {
                 Ptrace.Kill(child.Pid, Ptrace.SIGKILL);
-                for (int i = 0; i < 200 && StateOf(child.Pid) is char s && s != 'Z'; i++)
+                for (int i = 0; i < 200 && ProcFs.State(child.Pid) is char s && s != 'Z'; i++)
                     Thread.Sleep(1);
             }
             if (Reap(pid, child.Pid, gadget) is string error)
@@ -105,31 +105,5 @@ internal static class CloneReaper
         }
         error = "no thread of the process could be stopped to reap it";
         return 0;
-    }
-
-    private static int? TracerOf(int pid)
-    {
-        try
-        {
-            string? line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("TracerPid:", StringComparison.Ordinal));
-            return line is null ? null : int.Parse(line.AsSpan(10).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return null;
-        }
-    }
-
-    private static char? StateOf(int pid)
-    {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[stat.LastIndexOf(')') + 2];
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 }

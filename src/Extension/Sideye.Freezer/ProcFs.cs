@@ -54,25 +54,46 @@ internal static class ProcFs
         {
             if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
                 continue;
-            string stat;
-            try
-            {
-                stat = File.ReadAllText($"{dir}/stat");
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                continue;
-            }
-            // pid (comm) state ppid ... : comm may hold spaces and parentheses, so split after the last ')'.
-            int close = stat.LastIndexOf(')');
-            if (close < 0)
-                continue;
-            string[] fields = stat[(close + 2)..].Split(' ');
-            if (fields.Length < 36 || fields[1] != parent.ToString(CultureInfo.InvariantCulture) || fields[35] != "0")
+            if (StatFields(pid) is not { Length: >= 36 } fields || fields[1] != parent.ToString(CultureInfo.InvariantCulture) || fields[35] != "0")
                 continue;
             found.Add(new ChildProcess(pid, fields[0][0]));
         }
         return found;
+    }
+
+    /// <summary>The state letter of /proc/PID/stat (R, S, Z, T, t…); null when the process is gone.</summary>
+    public static char? State(int pid) => StatFields(pid) is { Length: > 0 } fields ? fields[0][0] : null;
+
+    /// <summary>The <c>TracerPid:</c> of /proc/PID/status (0: not traced); null when unreadable.</summary>
+    public static int? TracerPid(int pid)
+    {
+        try
+        {
+            string? line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("TracerPid:", StringComparison.Ordinal));
+            return line is null ? null : int.Parse(line.AsSpan(10).Trim(), CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The fields of /proc/PID/stat after the command name, from field 3 (state) on; null when unreadable. The name
+    /// may hold spaces and parentheses, so the split starts after the last ')'.
+    /// </summary>
+    private static string[]? StatFields(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            int close = stat.LastIndexOf(')');
+            return close < 0 || close + 2 > stat.Length ? null : stat[(close + 2)..].Split(' ');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Memory only this process maps (the clone's pages the target has since written over: its extra cost).</summary>

@@ -28,7 +28,6 @@ internal static unsafe partial class Ptrace
 
     public const int SIGKILL = 9;
     public const int SIGTRAP = 5;
-    public const int SIGSTOP = 19;
 
     public const int ESRCH = 3;
     public const int EINTR = 4;
