@@ -17,6 +17,9 @@ internal static class DacTestProcesses
         foreach (string argument in new[]
                  {
                      "build", projectFile, "-c", "Release", "-o", output, $"-p:BaseIntermediateOutputPath={intermediate}",
+                     // With the intermediate folder moved, the SDK no longer leaves the project's own obj/ out
+                     // of its sources: files from an earlier in-place build (another test's) would compile twice.
+                     "-p:DefaultItemExcludes=obj/**",
                      "--disable-build-servers", "-nodeReuse:false", "-p:UseSharedCompilation=false",
                  })
         {
