@@ -18,6 +18,10 @@ public sealed class MethodNamesTests
     [InlineData("Program", "<Main>", "Program.Main")]
     [InlineData("Grpc.Shared.Server.UnaryServerMethodInvoker<System.__Canon, System.__Canon>", "Invoke", "Grpc.Shared.Server.UnaryServerMethodInvoker<_, _>.Invoke")]
     [InlineData("System.Collections.Generic.List<Ns.A+B>", "Add", "System.Collections.Generic.List<Ns.A+B>.Add")]
+    // The runtime's box of a running async call, seen on a thread's stack below the user's method.
+    [InlineData("System.Runtime.CompilerServices.AsyncTaskMethodBuilder<System.Threading.Tasks.VoidTaskResult>+AsyncStateMachineBox<System.Net.Http.Http2Connection+Http2Stream+<SendDataAsync>d__81>",
+        "MoveNext", "System.Runtime.CompilerServices.AsyncTaskMethodBuilder<System.Threading.Tasks.VoidTaskResult>.AsyncStateMachineBox<System.Net.Http.Http2Connection.Http2Stream.SendDataAsync>.MoveNext")]
+    [InlineData("Ns.Box<Ns.C+<<Main>b__0_0>d, Ns.D+<Run>d__3>", "Go", "Ns.Box<Ns.C.Main.lambda_0_0, Ns.D.Run>.Go")]
     [InlineData("System.Runtime.CompilerServices.AsyncTaskMethodBuilder", "Start[[Grpc.X`3+<HandleCallAsyncCore>d__2[[_, System.Private.CoreLib]], Grpc]]", "System.Runtime.CompilerServices.AsyncTaskMethodBuilder.Start")]
     public void ToCSharp(string type, string method, string expected) =>
         Assert.Equal(expected, MethodNames.ToCSharp(type, method));

@@ -27,7 +27,7 @@ public static class MethodNames
                 pendingMethod = smMethod;
                 break;
             }
-            parts.Add(segment);
+            parts.Add(NameStateMachineArguments(segment));
         }
 
         if (pendingMethod is null || methodName is not ("MoveNext" or null))
@@ -55,25 +55,43 @@ public static class MethodNames
         return segments.Count > 0 && TryStateMachineMethod(segments[^1], out _) ? ToCSharp(typeName, null) : null;
     }
 
-    /// <summary>Splits <c>A+B&lt;C+D&gt;+E</c> at the '+' signs that are not inside generic brackets.</summary>
-    internal static IReadOnlyList<string> SplitNested(string typeName)
+    /// <summary>
+    /// A generic type whose arguments include a compiler-generated state machine (the runtime's box of a running
+    /// async call, <c>AsyncStateMachineBox&lt;Ns.C+&lt;GetInfo&gt;d__2&gt;</c>) names it as the method the user
+    /// wrote (<c>AsyncStateMachineBox&lt;Ns.C.GetInfo&gt;</c>). Other arguments keep their runtime names: they
+    /// are what a spec's <c>function:</c> spells.
+    /// </summary>
+    private static string NameStateMachineArguments(string segment)
     {
-        var result = new List<string>();
+        int open = segment.IndexOf('<');
+        if (open <= 0 || !segment.EndsWith('>') || !segment.Contains(">d", StringComparison.Ordinal))
+            return segment;
+        var arguments = SplitTopLevel(segment[(open + 1)..^1], ',')
+            .Select(a => a.Trim())
+            .Select(a => StateMachineToCSharp(a) ?? a);
+        return segment[..(open + 1)] + string.Join(", ", arguments) + ">";
+    }
+
+    /// <summary>Splits at the separators that are not inside generic brackets.</summary>
+    private static IEnumerable<string> SplitTopLevel(string text, char separator)
+    {
         int depth = 0, start = 0;
-        for (int i = 0; i < typeName.Length; i++)
+        for (int i = 0; i < text.Length; i++)
         {
-            char c = typeName[i];
+            char c = text[i];
             if (c is '<' or '[') depth++;
             else if (c is '>' or ']') depth = Math.Max(0, depth - 1);
-            else if (c == '+' && depth == 0)
+            else if (c == separator && depth == 0)
             {
-                result.Add(typeName[start..i]);
+                yield return text[start..i];
                 start = i + 1;
             }
         }
-        result.Add(typeName[start..]);
-        return result;
+        yield return text[start..];
     }
+
+    /// <summary>Splits <c>A+B&lt;C+D&gt;+E</c> at the '+' signs that are not inside generic brackets.</summary>
+    internal static IReadOnlyList<string> SplitNested(string typeName) => SplitTopLevel(typeName, '+').ToList();
 
     private static bool IsClosureClass(string segment) =>
         segment == "<>c" || segment.StartsWith("<>c__DisplayClass", StringComparison.Ordinal);
