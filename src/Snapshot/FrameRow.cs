@@ -33,4 +33,9 @@ public static class FrameKinds
     public const string Native = "native";
     /// <summary>An async method suspended at an await, found on the heap (not executing on any thread).</summary>
     public const string Async = "async";
+    /// <summary>
+    /// Marks where one stack continues another: above it, the code that will complete the task the frames below
+    /// it await (a gRPC call's own work under the user's <c>await</c>). Its method names the link.
+    /// </summary>
+    public const string Continuation = "continuation";
 }

@@ -5,4 +5,7 @@ public sealed record SnapshotData(
     IReadOnlyList<ProcessRow> Processes,
     IReadOnlyList<StackRow> Stacks,
     IReadOnlyList<FrameRow> Frames,
-    IReadOnlyList<CapturedValueRow> CapturedValues);
+    IReadOnlyList<CapturedValueRow> CapturedValues)
+{
+    public BuiltInTables BuiltIns { get; init; } = BuiltInTables.Empty;
+}

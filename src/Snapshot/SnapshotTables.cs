@@ -16,7 +16,37 @@ public static class SnapshotTables
     public const string Frames = "frames";
     public const string CapturedValues = "captured_values";
 
-    public static readonly IReadOnlyList<string> All = [Processes, Stacks, Frames, CapturedValues];
+    public const string StackLinks = "stack_links";
+    public const string GrpcClientCalls = "grpc_client_calls";
+    public const string GrpcServerCalls = "grpc_server_calls";
+    public const string HttpServerRequests = "http_server_requests";
+    public const string Locks = "locks";
+    public const string LockWaiters = "lock_waiters";
+    public const string Deadlocks = "deadlocks";
+
+    /// <summary>The tables every snapshot has, since the first schema.</summary>
+    public static readonly IReadOnlyList<string> Core = [Processes, Stacks, Frames, CapturedValues];
+
+    /// <summary>The built-in tables (<see cref="BuiltInTables"/>): a snapshot written before one existed reads it as empty.</summary>
+    public static readonly IReadOnlyList<string> BuiltIn = [StackLinks, GrpcClientCalls, GrpcServerCalls, HttpServerRequests, Locks, LockWaiters, Deadlocks];
+
+    public static readonly IReadOnlyList<string> All = [.. Core, .. BuiltIn];
+
+    /// <summary>The row record of each table: its properties' JSON names are the table's columns.</summary>
+    public static readonly IReadOnlyDictionary<string, Type> RowTypes = new Dictionary<string, Type>(StringComparer.Ordinal)
+    {
+        [Processes] = typeof(ProcessRow),
+        [Stacks] = typeof(StackRow),
+        [Frames] = typeof(FrameRow),
+        [CapturedValues] = typeof(CapturedValueRow),
+        [StackLinks] = typeof(StackLinkRow),
+        [GrpcClientCalls] = typeof(GrpcClientCallRow),
+        [GrpcServerCalls] = typeof(GrpcServerCallRow),
+        [HttpServerRequests] = typeof(HttpServerRequestRow),
+        [Locks] = typeof(LockRow),
+        [LockWaiters] = typeof(LockWaiterRow),
+        [Deadlocks] = typeof(DeadlockRow),
+    };
 
     public static string FileName(string table) => table + ".parquet";
 }

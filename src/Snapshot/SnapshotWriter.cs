@@ -29,6 +29,14 @@ public static class SnapshotWriter
             await WriteTableAsync(temp, SnapshotTables.Stacks, data.Stacks, cancellationToken).ConfigureAwait(false);
             await WriteTableAsync(temp, SnapshotTables.Frames, data.Frames, cancellationToken).ConfigureAwait(false);
             await WriteTableAsync(temp, SnapshotTables.CapturedValues, data.CapturedValues, cancellationToken).ConfigureAwait(false);
+            BuiltInTables b = data.BuiltIns;
+            await WriteTableAsync(temp, SnapshotTables.StackLinks, b.StackLinks, cancellationToken).ConfigureAwait(false);
+            await WriteTableAsync(temp, SnapshotTables.GrpcClientCalls, b.GrpcClientCalls, cancellationToken).ConfigureAwait(false);
+            await WriteTableAsync(temp, SnapshotTables.GrpcServerCalls, b.GrpcServerCalls, cancellationToken).ConfigureAwait(false);
+            await WriteTableAsync(temp, SnapshotTables.HttpServerRequests, b.HttpServerRequests, cancellationToken).ConfigureAwait(false);
+            await WriteTableAsync(temp, SnapshotTables.Locks, b.Locks, cancellationToken).ConfigureAwait(false);
+            await WriteTableAsync(temp, SnapshotTables.LockWaiters, b.LockWaiters, cancellationToken).ConfigureAwait(false);
+            await WriteTableAsync(temp, SnapshotTables.Deadlocks, b.Deadlocks, cancellationToken).ConfigureAwait(false);
             await File.WriteAllTextAsync(Path.Combine(temp, SnapshotTables.ManifestFile),
                 JsonSerializer.Serialize(manifest, JsonOptions), cancellationToken).ConfigureAwait(false);
             Directory.Move(temp, final);

@@ -16,7 +16,10 @@ public sealed record StackRow(
     [property: JsonPropertyName("state")] string? State,
     [property: JsonPropertyName("frame_count")] int FrameCount,
     [property: JsonPropertyName("awaiting")] string? Awaiting,
-    [property: JsonPropertyName("task_address")] long? TaskAddress);
+    [property: JsonPropertyName("task_address")] long? TaskAddress,
+    [property: JsonPropertyName("waiting_since")] DateTime? WaitingSince = null,
+    [property: JsonPropertyName("wait_ms")] double? WaitMs = null,
+    [property: JsonPropertyName("wait_source")] string? WaitSource = null);
 
 /// <summary>The values of <see cref="StackRow.Kind"/>.</summary>
 public static class StackKinds

@@ -22,7 +22,8 @@ public sealed class SnapshotsApiTests(SlowRpcServer fixture)
         Assert.Equal(SlowRpcSnapshot.ServerName, server.GetProperty("name").GetString());
         Assert.Equal("10.0.0", server.GetProperty("runtime_version").GetString());
         Assert.Equal(15.0, server.GetProperty("pause_ms").GetDouble());
-        Assert.Equal(["processes", "stacks", "frames", "captured_values"], latest.GetProperty("tables").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(["processes", "stacks", "frames", "captured_values", "stack_links", "grpc_client_calls", "grpc_server_calls",
+            "http_server_requests", "locks", "lock_waiters", "deadlocks"], latest.GetProperty("tables").EnumerateArray().Select(t => t.GetString()));
         Assert.Equal(0, latest.GetProperty("warnings").GetArrayLength());
     }
 

@@ -31,11 +31,12 @@ public sealed class DumpCapture
         double coverage = HeapCoverage(runtime);
         if (coverage < 0.5)
             throw new TargetException($"dump {dumpPath}", $"has no GC heap (a mini dump? {Math.Round(coverage * 100)}% of its heap pages are in it). Sideye needs the heap for async stacks and variables: collect with `dotnet-dump collect --type Full` (or `--type Heap`).");
-        RuntimeWalk walk = capture.Walk(runtime, new Walk.TypeLayoutCache(), dacPath: dacPath, cancellationToken: cancellationToken);
+        BuiltIns.CaptureClock? clock = File.Exists(dumpPath) ? BuiltIns.CaptureClock.OfDump(dumpPath) : null;
+        RuntimeWalk walk = capture.Walk(runtime, new Walk.TypeLayoutCache(), dacPath: dacPath, cancellationToken: cancellationToken, clock: clock);
         string? cmdline = RuntimeCapture.ReadCommandLine(runtime);
         string name = cmdline is null ? "?" : ProcessNameFrom(cmdline);
         return new ProcessCaptureResult(pid, name, cmdline, runtimeVersion, $"dump:{(File.Exists(dumpPath) ? Path.GetFullPath(dumpPath) : dumpPath)}",
-            walk.Stacks, null, sw.Elapsed.TotalMilliseconds, walk.Warnings);
+            walk.Stacks, null, sw.Elapsed.TotalMilliseconds, walk.Warnings) { BuiltIns = walk.BuiltIns, Clock = clock };
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Sideye.Capture.BuiltIns;
 using Sideye.Capture.Symbols;
 using Sideye.Capture.Target;
 using Sideye.Capture.Target.Clone;
@@ -108,6 +109,7 @@ public sealed class LiveCapture
         deadline.CancelAfter(MaxPause);
         OpenedTarget? target = null;
         var pause = Stopwatch.StartNew();
+        CaptureClock clock = CaptureClock.Now("this machine's clocks when the process was stopped");
         try
         {
             target = TargetOpener.AttachLive(process, suspend: true);
@@ -122,6 +124,7 @@ public sealed class LiveCapture
                 gcRetries++;
                 Thread.Sleep(GcRetryDelay);
                 stoppedAt = Stopwatch.GetTimestamp();
+                clock = CaptureClock.Now("this machine's clocks when the process was stopped");
                 pause.Restart();
                 Posix.Stop(process.Pid);
                 target = TargetOpener.AttachLive(process, suspend: true);
@@ -132,7 +135,7 @@ public sealed class LiveCapture
             RuntimeWalk walk;
             try
             {
-                walk = capture.Walk(target.Runtime, prepared.Types, dacPath: target.DacPath, cancellationToken: deadline.Token);
+                walk = capture.Walk(target.Runtime, prepared.Types, dacPath: target.DacPath, cancellationToken: deadline.Token, clock: clock);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -145,7 +148,7 @@ public sealed class LiveCapture
             double pauseMs = stoppedAt is long t ? Stopwatch.GetElapsedTime(t).TotalMilliseconds : pause.Elapsed.TotalMilliseconds;
             _progress($"{process.Describe()}: paused {pauseMs:0.0} ms (attach {attachMs:0.0}, {walk.Parts}, walk {walk.TotalMs:0.0}), {walk.ThreadCount} threads, {walk.AsyncStackCount} async stacks");
             return new ProcessCaptureResult(process.Pid, process.Name, process.CommandLine, version, "live",
-                walk.Stacks, pauseMs, total.Elapsed.TotalMilliseconds, walk.Warnings) { PauseMode = PauseMode.Stop };
+                walk.Stacks, pauseMs, total.Elapsed.TotalMilliseconds, walk.Warnings) { PauseMode = PauseMode.Stop, BuiltIns = walk.BuiltIns, Clock = clock };
         }
         finally
         {
@@ -169,6 +172,8 @@ public sealed class LiveCapture
         var warnings = new List<string>();
         OpenedTarget? target = null;
         bool held = true;
+        // The freezer has just let the process run again: its clone's clocks stopped a few milliseconds ago.
+        CaptureClock clock = CaptureClock.Now("this machine's clocks when the process was cloned");
         try
         {
             target = TargetOpener.OpenClone(process, frozen);
@@ -183,6 +188,7 @@ public sealed class LiveCapture
                 if (frozen.Error is not null)
                     throw new TargetException(process.Describe(), $"could not be frozen again after a garbage collection: {frozen.Error}");
                 held = true;
+                clock = CaptureClock.Now("this machine's clocks when the process was cloned");
                 _progress($"{process.Describe()}: frozen during a garbage collection; froze it again {GcRetryDelay.TotalMilliseconds:0} ms later ({gcRetries} time(s))");
                 target = TargetOpener.OpenClone(process, frozen);
             }
@@ -191,7 +197,7 @@ public sealed class LiveCapture
             RuntimeWalk walk;
             try
             {
-                walk = capture.Walk(target.Runtime, prepared.Types, dacPath: target.DacPath, cancellationToken: deadline.Token);
+                walk = capture.Walk(target.Runtime, prepared.Types, dacPath: target.DacPath, cancellationToken: deadline.Token, clock: clock);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -209,7 +215,7 @@ public sealed class LiveCapture
             string leftovers = frozen.LeftoversReaped > 0 ? $"; reaped {frozen.LeftoversReaped} clone(s) an earlier run left" : "";
             _progress($"{process.Describe()}: paused {p.TotalMs:0.0} ms (stop {p.StopMs:0.0}, clone {p.CloneMs:0.0}, resume {p.ResumeMs:0.0}{shared}{leftovers}); walked its clone in {walkClock.Elapsed.TotalMilliseconds:0} ms ({walk.Parts}){(extra >= 0 ? $", the clone held {extra / 1048576.0:0.0} MB of its own" : "")}; {walk.ThreadCount} threads, {walk.AsyncStackCount} async stacks");
             return new ProcessCaptureResult(process.Pid, process.Name, process.CommandLine, version, "live",
-                walk.Stacks, p.TotalMs, total.Elapsed.TotalMilliseconds, [.. walk.Warnings, .. warnings]) { PauseMode = PauseMode.Clone };
+                walk.Stacks, p.TotalMs, total.Elapsed.TotalMilliseconds, [.. walk.Warnings, .. warnings]) { PauseMode = PauseMode.Clone, BuiltIns = walk.BuiltIns, Clock = clock };
         }
         finally
         {

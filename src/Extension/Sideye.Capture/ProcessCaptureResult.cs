@@ -1,4 +1,6 @@
+using Sideye.Capture.BuiltIns;
 using Sideye.Capture.Walk;
+using Sideye.Snapshot;
 
 namespace Sideye.Capture;
 
@@ -16,4 +18,10 @@ public sealed record ProcessCaptureResult(
 {
     /// <summary>How a live process was paused; null for a dump.</summary>
     public PauseMode? PauseMode { get; init; }
+
+    /// <summary>What the built-in recognizers found, with stack ids as indexes into <see cref="Stacks"/>.</summary>
+    public BuiltInTables BuiltIns { get; init; } = BuiltInTables.Empty;
+
+    /// <summary>When the process was captured, by its own clocks (a wait's length is measured against it); null when unknown.</summary>
+    public CaptureClock? Clock { get; init; }
 }

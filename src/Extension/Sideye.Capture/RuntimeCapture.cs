@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Diagnostics.Runtime;
+using Sideye.Capture.BuiltIns;
 using Sideye.Capture.Dac;
 using Sideye.Capture.Symbols;
 using Sideye.Capture.Walk;
@@ -17,11 +18,13 @@ public sealed class RuntimeCapture
 {
     private readonly SymbolCache _symbols;
     private readonly CapturePlan _plan;
+    private readonly IReadOnlyList<IBuiltInRecognizer> _builtIns;
 
     public RuntimeCapture(SymbolCache symbols, CapturePlan? plan = null)
     {
         _symbols = symbols;
         _plan = plan ?? CapturePlan.Empty;
+        _builtIns = BuiltInRecognizers.For(_plan);
     }
 
     /// <summary>Opens the PDB of every module now, so the paused walk never touches the disk.</summary>
@@ -44,7 +47,7 @@ public sealed class RuntimeCapture
         ClrHeap heap = runtime.Heap;
         if (!heap.CanWalkHeap)
             return;
-        HeapScan scan = HeapScan.Run(heap, cache, maxHeapObjects, cancellationToken);
+        HeapScan scan = HeapScan.Run(heap, cache, maxHeapObjects, cancellationToken, _builtIns);
         var boxes = new AsyncBoxes(heap, cache);
         foreach (ClrType type in scan.Boxes.Select(b => b.Type).OfType<ClrType>().DistinctBy(t => t.MethodTable))
             boxes.LearnTypes(type);
@@ -72,7 +75,8 @@ public sealed class RuntimeCapture
 
     /// <summary>Walks the runtime (paused, or a dump).</summary>
     /// <param name="dacPath">The DAC the target was opened with (thread frames' locals are read through a second instance of it); null to look beside the runtime.</param>
-    public RuntimeWalk Walk(ClrRuntime runtime, TypeLayoutCache cache, string? dacPath = null, CancellationToken cancellationToken = default)
+    /// <param name="clock">The capture instant on the target's clocks, for wait times; null when unknown.</param>
+    public RuntimeWalk Walk(ClrRuntime runtime, TypeLayoutCache cache, string? dacPath = null, CancellationToken cancellationToken = default, CaptureClock? clock = null)
     {
         var warnings = new List<string>();
         using var dac = new TargetDac(runtime, dacPath);
@@ -83,7 +87,7 @@ public sealed class RuntimeCapture
         HeapScan scan;
         if (heap.CanWalkHeap)
         {
-            scan = HeapScan.Run(heap, cache, cancellationToken: cancellationToken);
+            scan = HeapScan.Run(heap, cache, cancellationToken: cancellationToken, recognizers: _builtIns);
         }
         else
         {
@@ -107,12 +111,18 @@ public sealed class RuntimeCapture
             framesWithVariables = variables.FramesCaptured;
         }
         double variablesMs = sw.Elapsed.TotalMilliseconds - variablesStart;
-        IReadOnlyList<CapturedStack> stacks = StackStitcher.Stitch(threads, chains, out int stitched);
-        return new RuntimeWalk(stacks, threads.Count, chains.Count - stitched, scan.ObjectsVisited, heapMs, threadsMs, sw.Elapsed.TotalMilliseconds, warnings)
+        IReadOnlyList<CapturedStack> stacks = StackStitcher.Stitch(threads, chains, out _);
+        double builtInsStart = sw.Elapsed.TotalMilliseconds;
+        BuiltInTables builtIns = BuiltInTables.Empty;
+        if (heap.CanWalkHeap)
+            (stacks, builtIns) = BuiltInRecognition.Run(_builtIns, scan.BuiltInObjects, runtime, dac, stacks, clock, warnings, cancellationToken);
+        return new RuntimeWalk(stacks, threads.Count, stacks.Count - threads.Count, scan.ObjectsVisited, heapMs, threadsMs, sw.Elapsed.TotalMilliseconds, warnings)
         {
             AsyncMs = asyncMs,
             VariablesMs = variablesMs,
             FramesWithVariables = framesWithVariables,
+            BuiltInsMs = sw.Elapsed.TotalMilliseconds - builtInsStart,
+            BuiltIns = builtIns,
         };
     }
 
@@ -160,11 +170,18 @@ public sealed record RuntimeWalk(
     /// <summary>Time spent reading the spec's variables (included in <see cref="TotalMs"/>).</summary>
     public double VariablesMs { get; init; }
 
+    /// <summary>Time spent by the built-in recognizers (included in <see cref="TotalMs"/>).</summary>
+    public double BuiltInsMs { get; init; }
+
+    /// <summary>What the built-in recognizers found, with stack ids as indexes into <see cref="Stacks"/>.</summary>
+    public BuiltInTables BuiltIns { get; init; } = BuiltInTables.Empty;
+
     /// <summary>Frames of spec'd functions whose variables were read.</summary>
     public int FramesWithVariables { get; init; }
 
     /// <summary>Where the walk's time went, for the progress line (the same in both pause modes).</summary>
     public string Parts =>
         $"heap {HeapMs:0.0} for {HeapObjects} objects, threads {ThreadsMs:0.0}, async {AsyncMs:0.0}" +
-        (FramesWithVariables > 0 ? $", variables {VariablesMs:0.0} for {FramesWithVariables} frames" : "");
+        (FramesWithVariables > 0 ? $", variables {VariablesMs:0.0} for {FramesWithVariables} frames" : "") +
+        $", built-ins {BuiltInsMs:0.0}";
 }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Sideye.Capture.BuiltIns;
 using Sideye.Capture.Walk;
 using Sideye.Snapshot;
 
@@ -17,16 +18,19 @@ public static class SnapshotBuilder
         var stackRows = new List<StackRow>();
         var frameRows = new List<FrameRow>();
         var valueRows = new List<CapturedValueRow>();
+        var builtIns = new List<BuiltInTables>();
         long nextStackId = 1;
         foreach (ProcessCaptureResult p in processes)
         {
             int threadCount = 0, asyncCount = 0;
+            builtIns.Add(BuiltInRows.Rebase(p.BuiltIns, p.Pid, firstStackId: nextStackId, stackCount: p.Stacks.Count));
             foreach (CapturedStack s in p.Stacks)
             {
                 long id = nextStackId++;
                 if (s.Kind == StackKinds.Thread) threadCount++; else asyncCount++;
+                double? waitMs = s.WaitingSince is DateTime since && p.Clock is { } clock ? Math.Max(0, (clock.WallUtc - since).TotalMilliseconds) : null;
                 stackRows.Add(new StackRow(id, p.Pid, s.Kind, s.OsThreadId, s.ManagedThreadId, s.ThreadName, s.State,
-                    s.Frames.Count, s.Awaiting, ToLong(s.TaskAddress)));
+                    s.Frames.Count, s.Awaiting, ToLong(s.TaskAddress), s.WaitingSince, waitMs, s.WaitSource));
                 for (int depth = 0; depth < s.Frames.Count; depth++)
                 {
                     CapturedFrame f = s.Frames[depth];
@@ -44,7 +48,7 @@ public static class SnapshotBuilder
             SnapshotWriter.NewId(capturedAt), capturedAt, ToolVersion, SnapshotTables.SchemaVersion, source,
             processes.Select(p => new ManifestProcess(p.Pid, p.Name, p.CommandLine, p.RuntimeVersion, p.PauseMs, p.CaptureMs, p.Warnings)).ToList(),
             warnings, SnapshotTables.All, spec);
-        return (manifest, new SnapshotData(processRows, stackRows, frameRows, valueRows));
+        return (manifest, new SnapshotData(processRows, stackRows, frameRows, valueRows) { BuiltIns = BuiltInRows.Concat(builtIns) });
     }
 
     // Addresses are stored as signed BIGINT: Spark and others read UINT64 as DECIMAL(20,0).

@@ -7,9 +7,10 @@ namespace Sideye.QueryServer.Catalog;
 internal static class SnapshotLayout
 {
     /// <summary>
-    /// One source per table of <see cref="SnapshotTables.All"/>: <c>&lt;table&gt;.parquet</c> as
+    /// One source per table of <see cref="SnapshotTables.All"/> present: <c>&lt;table&gt;.parquet</c> as
     /// <see cref="SnapshotWriter"/> writes it, or a <c>&lt;table&gt;/</c> folder of Parquet files (Hive layout),
-    /// which other writers may use. Throws <see cref="InvalidDataException"/> naming a missing table.
+    /// which other writers may use. Throws <see cref="InvalidDataException"/> naming a missing core table; a
+    /// missing built-in table (a snapshot older than it) reads as empty.
     /// </summary>
     public static IReadOnlyList<TableSource> Find(string directory)
     {
@@ -22,7 +23,7 @@ internal static class SnapshotLayout
                 sources.Add(new TableSource(table, file, IsDirectory: false));
             else if (Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.parquet", SearchOption.AllDirectories).Any())
                 sources.Add(new TableSource(table, folder, IsDirectory: true));
-            else
+            else if (SnapshotTables.Core.Contains(table))
                 throw new InvalidDataException($"The snapshot has no data for table '{table}' ({SnapshotTables.FileName(table)}).");
         }
         return sources;

@@ -1,5 +1,6 @@
 using DuckDB.NET.Data;
 using Sideye.QueryServer.Dialect;
+using Sideye.Snapshot;
 
 namespace Sideye.QueryServer.Engine;
 
@@ -48,8 +49,16 @@ public sealed class DuckDbEngine : IDisposable
             Execute(_root, $"ATTACH ':memory:' AS {SqlText.Identifier(catalog)}");
             try
             {
-                foreach (TableSource table in tables)
-                    Execute(_root, $"CREATE VIEW {q}{SqlText.Identifier(table.Table)} AS SELECT * FROM {table.ReadParquetSql()}");
+                foreach (string table in SnapshotTables.All)
+                {
+                    // Every table starts from its typed empty row set: a snapshot written before a column or a
+                    // built-in table existed reads them as NULLs or no rows, and the views over it still bind.
+                    string empty = TableSchemas.EmptySelect(table);
+                    string sql = tables.FirstOrDefault(t => t.Table == table) is { } source
+                        ? $"{empty} UNION ALL BY NAME SELECT * FROM {source.ReadParquetSql()}"
+                        : empty;
+                    Execute(_root, $"CREATE VIEW {q}{SqlText.Identifier(table)} AS {sql}");
+                }
                 foreach (string macro in JsonMacros.CreateStatements(q))
                     Execute(_root, macro);
             }

@@ -17,7 +17,7 @@ public sealed class DuckDbSqlBinder(DuckDbEngine engine) : ISqlBinder
     public IReadOnlyList<SqlBindError> Bind(SpecSql sql) => engine.WithScratchCatalog(connection =>
     {
         var errors = new List<SqlBindError>();
-        foreach (string statement in CoreTableSchemas.CreateStatements())
+        foreach (string statement in TableSchemas.CreateStatements())
             DuckDbEngine.Execute(connection, statement);
         foreach (FunctionTableSql table in sql.FunctionTables)
             BindFunctionTable(connection, table, errors);

@@ -1,6 +1,9 @@
 namespace Sideye.Capture.Walk;
 
-/// <summary>A thread's stack or an async logical stack (frames innermost first), before it gets an id.</summary>
+/// <summary>
+/// A thread's stack or an async logical stack (frames innermost first), before it gets an id. <see cref="WaitingSince"/>
+/// is when the process itself recorded that its wait began (UTC), with <see cref="WaitSource"/> saying where that came from.
+/// </summary>
 public sealed record CapturedStack(
     string Kind,
     IReadOnlyList<CapturedFrame> Frames,
@@ -9,4 +12,6 @@ public sealed record CapturedStack(
     string? ThreadName = null,
     string? State = null,
     string? Awaiting = null,
-    ulong? TaskAddress = null);
+    ulong? TaskAddress = null,
+    DateTime? WaitingSince = null,
+    string? WaitSource = null);

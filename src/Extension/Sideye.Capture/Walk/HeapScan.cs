@@ -9,16 +9,25 @@ namespace Sideye.Capture.Walk;
 /// </summary>
 internal sealed class HeapScan
 {
-    private enum TypeClass : byte { Other, AsyncBox, Thread }
+    private enum TypeClass : byte { Other, AsyncBox, Thread, BuiltIn }
+
+    private readonly Dictionary<ulong, int[]> _interest = new();
 
     public List<ClrObject> Boxes { get; } = new();
+
+    /// <summary>Per built-in recognizer (in the order given to <see cref="Run"/>), the objects of the types it wants.</summary>
+    public List<List<ClrObject>> BuiltInObjects { get; } = new();
     public Dictionary<int, string> ThreadNames { get; } = new();
     public long ObjectsVisited { get; private set; }
 
     /// <summary>Scans the heap; <paramref name="maxObjects"/> bounds the walk (the warm-up pass uses a small bound).</summary>
-    public static HeapScan Run(ClrHeap heap, TypeLayoutCache cache, long maxObjects = long.MaxValue, CancellationToken cancellationToken = default)
+    public static HeapScan Run(ClrHeap heap, TypeLayoutCache cache, long maxObjects = long.MaxValue, CancellationToken cancellationToken = default,
+        IReadOnlyList<BuiltIns.IBuiltInRecognizer>? recognizers = null)
     {
         var scan = new HeapScan();
+        recognizers ??= [];
+        foreach (var _ in recognizers)
+            scan.BuiltInObjects.Add(new List<ClrObject>());
         var classes = cache.HeapClasses;
         foreach (ClrObject obj in heap.EnumerateObjects())
         {
@@ -32,6 +41,8 @@ internal sealed class HeapScan
             if (!classes.TryGetValue(type.MethodTable, out byte raw))
             {
                 raw = (byte)Classify(type.Name);
+                if (raw == (byte)TypeClass.Other && recognizers.Count > 0)
+                    raw = (byte)scan.LearnInterest(type, recognizers);
                 classes[type.MethodTable] = raw;
             }
             var cls = (TypeClass)raw;
@@ -44,9 +55,27 @@ internal sealed class HeapScan
                     if (obj.TryReadField("_managedThreadId", out int id) && obj.TryReadStringField("_name", 256, out string? name) && name is not null)
                         scan.ThreadNames[id] = name;
                     break;
+                case TypeClass.BuiltIn:
+                    if (!scan._interest.TryGetValue(type.MethodTable, out int[]? wanted))
+                        wanted = scan.Interest(type, recognizers);
+                    foreach (int r in wanted)
+                        scan.BuiltInObjects[r].Add(obj);
+                    break;
             }
         }
         return scan;
+    }
+
+    private TypeClass LearnInterest(ClrType type, IReadOnlyList<BuiltIns.IBuiltInRecognizer> recognizers) =>
+        Interest(type, recognizers).Length > 0 ? TypeClass.BuiltIn : TypeClass.Other;
+
+    // The class cache outlives a scan (warm-up, then the walk): which recognizers want a type is kept per scan.
+    private int[] Interest(ClrType type, IReadOnlyList<BuiltIns.IBuiltInRecognizer> recognizers)
+    {
+        string? name = type.Name;
+        int[] wanted = name is null ? [] : Enumerable.Range(0, recognizers.Count).Where(i => recognizers[i].Wants(name)).ToArray();
+        _interest[type.MethodTable] = wanted;
+        return wanted;
     }
 
     private static TypeClass Classify(string? name)

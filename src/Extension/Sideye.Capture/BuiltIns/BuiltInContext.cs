@@ -1,0 +1,108 @@
+using Microsoft.Diagnostics.Runtime;
+using Sideye.Capture.Dac;
+using Sideye.Capture.Walk;
+using Sideye.Snapshot;
+
+namespace Sideye.Capture.BuiltIns;
+
+/// <summary>
+/// What a recognizer sees of one walked runtime, and where it puts what it finds. Stacks are named by their
+/// index in <see cref="Stacks"/>; rows carry that index as their stack id (the snapshot builder turns it into
+/// the snapshot-wide id).
+/// </summary>
+internal sealed class BuiltInContext
+{
+    private readonly Dictionary<ulong, int> _stackOfObject = new();
+    private readonly Dictionary<uint, int> _stackOfOsThread = new();
+    private readonly Dictionary<int, int> _stackOfManagedThread = new();
+    private readonly Dictionary<int, (DateTime Since, string Source)> _waits = new();
+    private readonly List<StackContinuation> _continuations = new();
+    private readonly List<string> _warnings;
+
+    public BuiltInContext(ClrRuntime runtime, TargetDac? dac, IReadOnlyList<CapturedStack> stacks, CaptureClock? clock, List<string> warnings)
+    {
+        Runtime = runtime;
+        Dac = dac;
+        Stacks = stacks;
+        Clock = clock;
+        _warnings = warnings;
+        for (int i = 0; i < stacks.Count; i++)
+        {
+            CapturedStack s = stacks[i];
+            if (s.OsThreadId is uint os)
+                _stackOfOsThread.TryAdd(os, i);
+            if (s.ManagedThreadId is int managed)
+                _stackOfManagedThread.TryAdd(managed, i);
+            if (s.TaskAddress is ulong task)
+                _stackOfObject.TryAdd(task, i);
+            foreach (CapturedFrame f in s.Frames)
+            {
+                if (f.ObjectAddress is ulong box)
+                    _stackOfObject.TryAdd(box, i);
+            }
+        }
+    }
+
+    public ClrRuntime Runtime { get; }
+
+    public ClrHeap Heap => Runtime.Heap;
+
+    /// <summary>The DAC for thread frames' arguments (null when it could not be loaded).</summary>
+    public TargetDac? Dac { get; }
+
+    public IReadOnlyList<CapturedStack> Stacks { get; }
+
+    /// <summary>The capture instant on the target's clocks; null when unknown.</summary>
+    public CaptureClock? Clock { get; }
+
+    /// <summary>The heap objects of the types the current recognizer <see cref="IBuiltInRecognizer.Wants"/>.</summary>
+    public IReadOnlyList<ClrObject> Objects { get; internal set; } = [];
+
+    /// <summary>The recognizer running now (for the warnings it writes).</summary>
+    internal IBuiltInRecognizer? Current { get; set; }
+
+    public List<StackLinkRow> StackLinks { get; } = new();
+    public List<GrpcClientCallRow> GrpcClientCalls { get; } = new();
+    public List<GrpcServerCallRow> GrpcServerCalls { get; } = new();
+    public List<HttpServerRequestRow> HttpServerRequests { get; } = new();
+    public List<LockRow> Locks { get; } = new();
+    public List<LockWaiterRow> LockWaiters { get; } = new();
+    public List<DeadlockRow> Deadlocks { get; } = new();
+
+    internal IReadOnlyList<StackContinuation> Continuations => _continuations;
+
+    /// <summary>The stack with an async frame whose state machine box (or task) is at <paramref name="address"/>.</summary>
+    public int? StackOfObject(ulong address) => _stackOfObject.TryGetValue(address, out int i) ? i : null;
+
+    public int? StackOfOsThread(uint osThreadId) => _stackOfOsThread.TryGetValue(osThreadId, out int i) ? i : null;
+
+    public int? StackOfManagedThread(int managedThreadId) => _stackOfManagedThread.TryGetValue(managedThreadId, out int i) ? i : null;
+
+    /// <summary>First phase only: the stack at <paramref name="awaiting"/> continues in the stack at <paramref name="completer"/>.</summary>
+    public void Continue(int awaiting, int completer, ulong via, string detail) =>
+        _continuations.Add(new StackContinuation(awaiting, completer, via, detail));
+
+    /// <summary>
+    /// When the process recorded that the stack's wait began. The first recognizer to say wins (they run from the
+    /// most specific, a gRPC call's start, to the least, a timer's); an instant after the capture is ignored.
+    /// </summary>
+    public void SetWait(int stack, DateTime sinceUtc, string source)
+    {
+        if (Clock is { } clock && sinceUtc > clock.WallUtc.AddSeconds(1))
+            return;
+        _waits.TryAdd(stack, (DateTime.SpecifyKind(sinceUtc, DateTimeKind.Utc), source));
+    }
+
+    public void Link(int from, int to, string kind, ulong? via, string? detail) =>
+        StackLinks.Add(new StackLinkRow(from, to, 0, kind, via is ulong v ? unchecked((long)v) : null, detail));
+
+    /// <summary>Something the recognizer expected and did not find (another library version?): the snapshot says so.</summary>
+    public void Warn(string message) => _warnings.Add($"built-in {Current?.Name ?? "tables"}: {message}");
+
+    /// <summary>The stacks with their wait times set.</summary>
+    internal IReadOnlyList<CapturedStack> StacksWithWaits() =>
+        _waits.Count == 0 ? Stacks : Stacks.Select((s, i) => _waits.TryGetValue(i, out var w) ? s with { WaitingSince = w.Since, WaitSource = w.Source } : s).ToList();
+
+    internal BuiltInTables Tables() =>
+        new(StackLinks.ToList(), GrpcClientCalls.ToList(), GrpcServerCalls.ToList(), HttpServerRequests.ToList(), Locks.ToList(), LockWaiters.ToList(), Deadlocks.ToList());
+}

@@ -1,0 +1,15 @@
+using Sideye.SpecCompiler;
+
+namespace Sideye.Capture.BuiltIns;
+
+/// <summary>
+/// Every built-in recognizer, in the order they run: the most specific first, as the first wait time set for a
+/// stack wins (a gRPC call's start says more than the timer under it).
+/// </summary>
+internal static class BuiltInRecognizers
+{
+    private static readonly IReadOnlyList<IBuiltInRecognizer> All = [];
+
+    /// <summary>The recognizers a capture with this plan runs: none when its spec switched the built-ins off.</summary>
+    public static IReadOnlyList<IBuiltInRecognizer> For(CapturePlan plan) => plan.BuiltIns ? All : [];
+}
