@@ -14,4 +14,5 @@ public sealed record ProcessRow(
     [property: JsonPropertyName("thread_count")] int ThreadCount,
     [property: JsonPropertyName("async_stack_count")] int AsyncStackCount,
     [property: JsonPropertyName("warnings")] string? Warnings,
-    [property: JsonPropertyName("pause_mode")] string? PauseMode = null);
+    [property: JsonPropertyName("pause_mode")] string? PauseMode = null,
+    [property: JsonPropertyName("captured_at")] DateTime? CapturedAt = null);

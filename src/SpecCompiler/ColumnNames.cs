@@ -9,6 +9,9 @@ public static class ColumnNames
     public const string Pid = "pid";
     public const string Depth = "depth";
 
+    /// <summary>The extra column that gives its frame's stack a wait start (see the spec format's <c>waiting_since</c>).</summary>
+    public const string WaitingSince = "waiting_since";
+
     /// <summary>The prefix of the hidden column that keeps a captured value's raw JSON (with <c>__addr</c>/<c>__type</c>).</summary>
     public const string RawPrefix = "raw_";
 

@@ -59,6 +59,9 @@ public static partial class ColumnTypes
 
     public static bool IsSemantic(string type) => Semantic.Contains(type, StringComparer.Ordinal);
 
+    /// <summary>Whether a column of this canonical type (null: the expression's own) holds an instant.</summary>
+    public static bool IsTimestamp(string? type) => type is TimestampNanos or TimestampTicks or "TIMESTAMP" or "TIMESTAMPTZ";
+
     /// <summary>The DuckDB type a column of this (canonical) type holds.</summary>
     public static string StorageType(string type) => IsSemantic(type) ? "BIGINT" : type;
 

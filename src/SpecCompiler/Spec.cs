@@ -15,6 +15,12 @@ public sealed record Spec(
     /// <summary>A spec with nothing in it (an empty file is valid and captures only stacks).</summary>
     public static Spec Empty(string file) => new(file, [], [], [], LimitsSpec.Default);
 
+    /// <summary>
+    /// Whether snapshots capture, and the query server serves, the built-in tables (gRPC and HTTP calls, locks,
+    /// deadlocks, stack links, wait times) and their built-in links. <c>builtins: false</c> switches them off.
+    /// </summary>
+    public bool BuiltIns { get; init; } = true;
+
     /// <summary>Same as <see cref="SpecCompiler.Compile(Spec)"/>; handy where the namespace shadows the type name.</summary>
     public CompiledSpec Compile() => SpecCompiler.Compile(this);
 }

@@ -29,7 +29,7 @@ public static class SpecCompiler
             .Select(t => new TypeCaptureLimits(t.Type, t.Resolve(defaults)))
             .OrderBy(t => t.Type, StringComparer.Ordinal)
             .ToEquatableArray();
-        return new CapturePlan(functions, defaults, typeLimits);
+        return new CapturePlan(functions, defaults, typeLimits) { BuiltIns = spec.BuiltIns };
     }
 
     internal static SpecSql CompileSql(Spec spec)
@@ -57,6 +57,6 @@ public static class SpecCompiler
             return new LinkEndSql(table, columns);
         }
         var links = spec.Links.Select(l => new LinkSql(l.Note, End(l.From), End(l.To))).ToEquatableArray();
-        return new SpecSql(functionTables, derived, links);
+        return new SpecSql(functionTables, derived, links) { BuiltIns = spec.BuiltIns };
     }
 }

@@ -6,7 +6,7 @@ namespace Sideye.SpecCompiler;
 /// </summary>
 internal static class SpecKeys
 {
-    public static readonly string[] Root = ["functions", "tables", "links", "limits"];
+    public static readonly string[] Root = ["functions", "tables", "links", "limits", "builtins"];
     public static readonly string[] Function = ["function", "table", "capture", "columns"];
     public static readonly string[] Capture = ["expr", "column"];
     public static readonly string[] Column = ["name", "sql", "type", "visible"];

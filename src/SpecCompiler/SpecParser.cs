@@ -49,7 +49,7 @@ internal static partial class SpecParser
     private static Spec? ReadRoot(YamlReader reader, YamlNode root)
     {
         var map = reader.Mapping(root, "the spec (top level)", SpecKeys.Root,
-            "Start the file with 'functions:', 'tables:', 'links:' or 'limits:'.");
+            "Start the file with 'functions:', 'tables:', 'links:', 'limits:' or 'builtins:'.");
         if (map is null) return null;
 
         var functions = ReadList(reader, map.Optional("functions"), "'functions'",
@@ -59,9 +59,10 @@ internal static partial class SpecParser
         var links = ReadList(reader, map.Optional("links"), "'links'",
             "Write each link as '- note: ...' with 'from:' and 'to:'.", new LinkReader(reader).Read);
         var limits = map.Optional("limits") is { } limitsNode ? new LimitsReader(reader).Read(limitsNode) : LimitsSpec.Default;
+        var builtIns = map.Optional("builtins") is { } builtInsNode ? reader.Bool(builtInsNode, "'builtins'") : true;
 
-        if (functions is not { } f || tables is not { } t || links is not { } l || limits is null) return null;
-        return new Spec(reader.File, f, t, l, limits);
+        if (functions is not { } f || tables is not { } t || links is not { } l || limits is null || builtIns is not bool b) return null;
+        return new Spec(reader.File, f, t, l, limits) { BuiltIns = b };
     }
 
     private static EquatableArray<T>? ReadList<T>(YamlReader reader, YamlNode? node, string what, string shapeFix, Func<YamlNode, T?> readItem)

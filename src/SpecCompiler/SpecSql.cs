@@ -10,4 +10,7 @@ public sealed record SpecSql(
     EquatableArray<LinkSql> Links)
 {
     public static readonly SpecSql Empty = new([], [], []);
+
+    /// <summary>Whether the query server serves the built-in tables' links and stack wait times (see <see cref="Spec.BuiltIns"/>).</summary>
+    public bool BuiltIns { get; init; } = true;
 }

@@ -144,6 +144,12 @@ internal static class StaticChecks
                 continue;
             }
             owners[column.Name] = $"extra column '{column.Name}' (line {column.NameSpan.Line})";
+            if (string.Equals(column.Name, ColumnNames.WaitingSince, StringComparison.OrdinalIgnoreCase) && !ColumnTypes.IsTimestamp(column.Type))
+            {
+                bag.Error(column.TypeSpan ?? column.NameSpan,
+                    $"extra column '{column.Name}' gives its stack's wait start, so it must be a timestamp; its type is {(column.Type is null ? "not given" : $"'{column.Type}'")}",
+                    "Add 'type: TimestampNanos' (Unix nanoseconds), TimestampTicks (.NET ticks), TIMESTAMP or TIMESTAMPTZ.");
+            }
         }
     }
 

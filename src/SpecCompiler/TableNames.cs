@@ -4,10 +4,15 @@ namespace Sideye.SpecCompiler;
 public static class TableNames
 {
     /// <summary>
-    /// Tables every snapshot already has (the snapshot files plus the query server's all_captured_data view);
-    /// a spec table with one of these names would hide them.
+    /// Tables every snapshot already has (the snapshot files, its built-in tables, and the query server's
+    /// all_captured_data view); a spec table with one of these names would hide them. A query server test checks
+    /// this list against the snapshot's own (this project does not depend on the snapshot format's).
     /// </summary>
-    public static readonly EquatableArray<string> Reserved = ["processes", "stacks", "frames", "captured_values", "all_captured_data"];
+    public static readonly EquatableArray<string> Reserved =
+    [
+        "processes", "stacks", "captured_stacks", "frames", "captured_values", "all_captured_data",
+        "stack_links", "grpc_client_calls", "grpc_server_calls", "http_server_requests", "locks", "lock_waiters", "deadlocks",
+    ];
 
     /// <summary>
     /// <c>&lt;Type&gt;_&lt;Method&gt;</c> from <c>Namespace.Type.Method</c>: the innermost type, without generic

@@ -15,6 +15,18 @@ public sealed class LoaderTests
         Assert.Equal(new CompiledSpec(CapturePlan.Empty, SpecSql.Empty), result.Spec!.Compile());
     }
 
+    [Theory]
+    [InlineData("", true)]
+    [InlineData("builtins: true\n", true)]
+    [InlineData("builtins: false\n", false)]
+    public void Builtins_are_on_unless_the_spec_switches_them_off(string yaml, bool on)
+    {
+        var compiled = SpecLoader.Parse(yaml, "b.yaml").Spec!.Compile();
+
+        Assert.Equal(on, compiled.Plan.BuiltIns);
+        Assert.Equal(on, compiled.Sql.BuiltIns);
+    }
+
     [Fact]
     public void LoadFile_names_diagnostics_after_the_path()
     {

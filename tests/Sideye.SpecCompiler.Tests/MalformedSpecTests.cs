@@ -26,6 +26,22 @@ public sealed class MalformedSpecTests
             1, 1, "unknown key 'functoins' in the spec (top level)", "Did you mean 'functions'?"
         },
         {
+            "builtins is not a boolean",
+            "builtins: no-thanks",
+            1, 11, "'builtins' must be true or false, found 'no-thanks'", "Write true or false."
+        },
+        {
+            "waiting_since that is not a timestamp",
+            """
+            functions:
+              - function: A.B.C
+                capture: [request]
+                columns:
+                  - { name: waiting_since, sql: "request->'SentAt'", type: BIGINT }
+            """,
+            5, 64, "extra column 'waiting_since' gives its stack's wait start, so it must be a timestamp; its type is 'BIGINT'", "type: TimestampNanos"
+        },
+        {
             "functions is not a list",
             "functions: A.B.C",
             1, 12, "'functions' must be a list, found 'A.B.C'", "'- function: Namespace.Type.Method'"

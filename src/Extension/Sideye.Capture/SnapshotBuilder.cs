@@ -41,7 +41,8 @@ public static class SnapshotBuilder
                 }
             }
             processRows.Add(new ProcessRow(p.Pid, p.Name, p.CommandLine, p.RuntimeVersion, p.Source, p.PauseMs, p.CaptureMs,
-                threadCount, asyncCount, p.Warnings.Count == 0 ? null : string.Join("; ", p.Warnings), p.PauseMode?.ToString().ToLowerInvariant()));
+                threadCount, asyncCount, p.Warnings.Count == 0 ? null : string.Join("; ", p.Warnings), p.PauseMode?.ToString().ToLowerInvariant(),
+                p.Clock?.WallUtc));
         }
 
         var manifest = new SnapshotManifest(

@@ -1,4 +1,6 @@
+using Sideye.QueryServer.Engine;
 using Sideye.QueryServer.Specs;
+using Sideye.Snapshot;
 using Sideye.SpecCompiler;
 
 namespace Sideye.QueryServer.Api;
@@ -10,13 +12,15 @@ namespace Sideye.QueryServer.Api;
 /// <param name="Tables">Function and derived tables, in spec order; every snapshot also has <c>all_captured_data</c>.</param>
 /// <param name="Links">The links.</param>
 /// <param name="Warnings">Compiler warnings (file:line:column: warning: ...).</param>
+/// <param name="BuiltIns">The built-in tables and links merged with the spec's.</param>
 public sealed record SpecResponse(
     int Version,
     string? Path,
     string Yaml,
     IReadOnlyList<SpecTableInfo> Tables,
     IReadOnlyList<SpecLinkInfo> Links,
-    IReadOnlyList<string> Warnings)
+    IReadOnlyList<string> Warnings,
+    SpecBuiltInsInfo BuiltIns)
 {
     public static SpecResponse From(SpecDocument document) => new(
         document.Version,
@@ -26,8 +30,14 @@ public sealed record SpecResponse(
             .. document.Sql.FunctionTables.Select(t => new SpecTableInfo(t.Table, "function", t.Function, [.. t.EnumerateSourceColumns().Select(c => new SpecColumnInfo(c.Name, c.SqlType, c.Visible, null)), .. t.ExtraColumns.Select(Column)], null)),
             .. document.Sql.DerivedTables.Select(t => new SpecTableInfo(t.Name, "derived", null, null, t.Sql)),
         ],
-        [.. document.Sql.Links.Select(l => new SpecLinkInfo(l.Note, End(l.From), End(l.To)))],
-        document.Warnings);
+        [.. document.Sql.Links.Select(Link)],
+        document.Warnings,
+        new SpecBuiltInsInfo(
+            document.Sql.BuiltIns,
+            [.. SnapshotTables.BuiltIn.Select(t => new SpecTableInfo(t, "builtin", null, [.. TableSchemas.Columns(t).Select(c => new SpecColumnInfo(c.Name, c.Type, true, null))], null))],
+            [.. BuiltInSpec.Links.Select(Link)]));
+
+    private static SpecLinkInfo Link(LinkSql l) => new(l.Note, End(l.From), End(l.To));
 
     private static SpecColumnInfo Column(ExtraColumnSql extra) => new(extra.Name, ViewType(extra.Type), extra.Visible, extra.Type);
 

@@ -17,6 +17,9 @@ public sealed class DuckDbEngine : IDisposable
     private readonly Lock _rootLock = new();
     private long _scratchCount;
 
+    /// <summary>The stacks as captured, under the <c>stacks</c> view the spec may extend (see <see cref="Specs.SpecViewSql"/>).</summary>
+    public const string CapturedStacks = "captured_stacks";
+
     public DuckDbEngine(QueryServerOptions options)
     {
         string snapshots = Path.GetFullPath(options.SnapshotsDirectory);
@@ -57,8 +60,10 @@ public sealed class DuckDbEngine : IDisposable
                     string sql = tables.FirstOrDefault(t => t.Table == table) is { } source
                         ? $"{empty} UNION ALL BY NAME SELECT * FROM {source.ReadParquetSql()}"
                         : empty;
-                    Execute(_root, $"CREATE VIEW {q}{SqlText.Identifier(table)} AS {sql}");
+                    Execute(_root, $"CREATE VIEW {q}{SqlText.Identifier(table == SnapshotTables.Stacks ? CapturedStacks : table)} AS {sql}");
                 }
+                // The spec's views replace `stacks` with the captured stacks plus the wait times the spec derives.
+                Execute(_root, $"CREATE VIEW {q}{SqlText.Identifier(SnapshotTables.Stacks)} AS SELECT * FROM {q}{SqlText.Identifier(CapturedStacks)}");
                 foreach (string macro in JsonMacros.CreateStatements(q))
                     Execute(_root, macro);
             }

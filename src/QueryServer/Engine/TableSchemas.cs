@@ -19,7 +19,8 @@ internal static class TableSchemas
     public static string EmptySelect(string table) =>
         $"SELECT {string.Join(", ", Columns(table).Select(c => $"CAST(NULL AS {c.Type}) AS {SqlText.Identifier(c.Name)}"))} WHERE false";
 
-    private static IEnumerable<(string Name, string Type)> Columns(string table) =>
+    /// <summary>A table's columns and their DuckDB types, from its row record.</summary>
+    public static IEnumerable<(string Name, string Type)> Columns(string table) =>
         SnapshotTables.RowTypes[table].GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetCustomAttribute<JsonPropertyNameAttribute>() is not null)
             .Select(p => (p.GetCustomAttribute<JsonPropertyNameAttribute>()!.Name, SqlType(p.PropertyType)));

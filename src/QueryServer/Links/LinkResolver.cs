@@ -19,12 +19,12 @@ public sealed class LinkResolver(SpecState spec, QueryRunner runner)
     public async Task<LinksResponse> ResolveAsync(LoadedSnapshot snapshot, string table, long stackId, CancellationToken aborted)
     {
         SpecSql sql = spec.Current.Sql;
-        string? name = sql.FunctionTables.Select(t => t.Table).Concat(sql.DerivedTables.Select(t => t.Name))
+        string? name = sql.FunctionTables.Select(t => t.Table).Concat(sql.DerivedTables.Select(t => t.Name)).Concat(BuiltInSpec.TablesOf(sql))
             .FirstOrDefault(t => string.Equals(t, table, StringComparison.OrdinalIgnoreCase));
         if (name is null)
-            throw new QueryRejectedException("Unknown table", $"'{table}' is not a function table or derived table of the spec in force.");
+            throw new QueryRejectedException("Unknown table", $"'{table}' is not a function table, derived table or built-in table of the spec in force.");
         var results = new List<LinkResolution>();
-        foreach (LinkSql link in sql.Links)
+        foreach (LinkSql link in BuiltInSpec.LinksOf(sql))
         {
             foreach ((LinkEndSql self, LinkEndSql other) in Sides(link, name))
             {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Sideye.QueryServer.Catalog;
 using Sideye.QueryServer.Engine;
+using Sideye.QueryServer.Stacks;
 using Sideye.QueryServer.Errors;
 using Sideye.SpecCompiler;
 
@@ -11,7 +12,7 @@ namespace Sideye.QueryServer.Specs;
 /// all of its SQL binds in DuckDB; then it is stored (versioned) and every loaded snapshot's views are
 /// rebuilt, so old snapshots show new columns and tables without a new capture. A rejected spec changes nothing.
 /// </summary>
-public sealed partial class SpecService(SpecState state, DuckDbEngine engine, SnapshotCatalog catalog, ILogger<SpecService> logger)
+public sealed partial class SpecService(SpecState state, DuckDbEngine engine, SnapshotCatalog catalog, StackStore stacks, ILogger<SpecService> logger)
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
@@ -54,6 +55,7 @@ public sealed partial class SpecService(SpecState state, DuckDbEngine engine, Sn
                 state.Current = next;
                 foreach (LoadedSnapshot snapshot in snapshots)
                     Rebuild(snapshot, statements);
+                stacks.Clear(); // the stacks view's wait times may come from the spec
             }, CancellationToken.None).ConfigureAwait(false);
             LogSpecLoaded(next.Version, next.Sql.FunctionTables.Count, next.Sql.DerivedTables.Count, next.Sql.Links.Count);
             return next;

@@ -36,6 +36,7 @@ public static class SpecViewSql
     public static IReadOnlyList<string> Create(SpecSql spec) =>
     [
         .. spec.FunctionTables.Select(t => FunctionTableView(t, PivotSource(t), t.ExtraColumns)),
+        StacksView(spec),
         .. spec.DerivedTables.Select(DerivedTableView),
         AllCapturedDataView(spec),
     ];
@@ -89,6 +90,46 @@ public static class SpecViewSql
             string type => $"TRY_CAST({sql} AS {type})",
         };
     }
+
+    /// <summary>
+    /// <c>stacks</c>: the captured stacks, where the capture found no wait start, taking the one the spec derives
+    /// (a function table's <c>waiting_since</c> column; of several frames on a stack, the innermost one's), with
+    /// <c>wait_ms</c> against the process's capture instant. Without such columns (or with the built-ins off,
+    /// which hides the captured waits too), the captured stacks as they are.
+    /// </summary>
+    internal static string StacksView(SpecSql spec)
+    {
+        string captured = SqlText.Identifier(DuckDbEngine.CapturedStacks);
+        if (!spec.BuiltIns)
+            return $"CREATE OR REPLACE VIEW stacks AS SELECT * REPLACE (CAST(NULL AS TIMESTAMP) AS waiting_since, CAST(NULL AS DOUBLE) AS wait_ms, CAST(NULL AS VARCHAR) AS wait_source) FROM {captured}";
+        var waits = spec.FunctionTables
+            .Select(t => (Table: t, Column: t.ExtraColumns.FirstOrDefault(c => string.Equals(c.Name, ColumnNames.WaitingSince, StringComparison.OrdinalIgnoreCase))))
+            .Where(x => x.Column is not null)
+            .Select(x => $"SELECT stack_id, pid, depth, {AsUtcTimestamp(x.Column!)} AS since, {SqlText.Literal($"spec: {x.Table.Table}.{x.Column!.Name}")} AS source " +
+                         $"FROM {SqlText.Identifier(x.Table.Table)}")
+            .ToList();
+        if (waits.Count == 0)
+            return $"CREATE OR REPLACE VIEW stacks AS SELECT * FROM {captured}";
+        return $"""
+            CREATE OR REPLACE VIEW stacks AS
+            SELECT s.* REPLACE (
+                coalesce(s.waiting_since, w.since) AS waiting_since,
+                CASE WHEN s.waiting_since IS NOT NULL THEN s.wait_ms
+                     WHEN w.since IS NULL OR p.captured_at IS NULL THEN NULL
+                     ELSE CAST(greatest(0, epoch_ms(p.captured_at) - epoch_ms(w.since)) AS DOUBLE) END AS wait_ms,
+                CASE WHEN s.waiting_since IS NOT NULL THEN s.wait_source ELSE w.source END AS wait_source)
+            FROM {captured} AS s
+            LEFT JOIN (
+                SELECT stack_id, pid, arg_min(since, depth) AS since, arg_min(source, depth) AS source
+                FROM ({string.Join(" UNION ALL ", waits)}) WHERE since IS NOT NULL GROUP BY stack_id, pid
+            ) AS w ON w.stack_id = s.stack_id AND w.pid = s.pid
+            LEFT JOIN (SELECT pid, any_value(captured_at) AS captured_at FROM processes GROUP BY pid) AS p ON p.pid = s.pid
+            """;
+    }
+
+    // A timestamp column as the plain UTC TIMESTAMP the captured waiting_since is.
+    private static string AsUtcTimestamp(ExtraColumnSql column) =>
+        column.Type == "TIMESTAMP" ? SqlText.Identifier(column.Name) : $"timezone('UTC', {SqlText.Identifier(column.Name)})";
 
     internal static string DerivedTableView(DerivedTableSql table) =>
         $"CREATE OR REPLACE VIEW {SqlText.Identifier(table.Name)} AS\n{JsonPathRewriter.Rewrite(table.Sql)}\n";

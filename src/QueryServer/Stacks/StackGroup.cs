@@ -11,6 +11,8 @@ namespace Sideye.QueryServer.Stacks;
 /// <param name="StackIds">The stacks in the group, ascending.</param>
 /// <param name="ThreadNames">Distinct thread names (thread stacks), sorted.</param>
 /// <param name="Awaiting">Distinct values of what async stacks await, sorted.</param>
+/// <param name="LongestWaitMs">The longest <c>wait_ms</c> among the group's stacks; null when none is known.</param>
+/// <param name="LongestWaitStackId">The stack that has waited longest (Side-Eye's "longest wait" link); null when none is known.</param>
 public sealed record StackGroup(
     string Key,
     int Count,
@@ -19,4 +21,6 @@ public sealed record StackGroup(
     IReadOnlyList<StackFrame> Frames,
     IReadOnlyList<long> StackIds,
     IReadOnlyList<string> ThreadNames,
-    IReadOnlyList<string> Awaiting);
+    IReadOnlyList<string> Awaiting,
+    double? LongestWaitMs = null,
+    long? LongestWaitStackId = null);

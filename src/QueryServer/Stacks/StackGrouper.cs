@@ -32,6 +32,7 @@ public static class StackGrouper
     private static StackGroup ToGroup(string shape, List<StackRecord> members)
     {
         StackRecord first = members[0];
+        StackRecord? longest = members.Where(m => m.WaitMs is not null).MaxBy(m => m.WaitMs);
         return new StackGroup(
             Key: Hash(shape),
             Count: members.Count,
@@ -40,7 +41,9 @@ public static class StackGrouper
             Frames: first.Frames,
             StackIds: [.. members.Select(m => m.StackId).Order()],
             ThreadNames: [.. members.Select(m => m.ThreadName).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
-            Awaiting: [.. members.Select(m => m.Awaiting).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
+            Awaiting: [.. members.Select(m => m.Awaiting).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            LongestWaitMs: longest?.WaitMs,
+            LongestWaitStackId: longest?.StackId);
     }
 
     /// <summary>The canonical text of a stack's shape; tab and newline cannot occur in method or file names.</summary>

@@ -7,4 +7,8 @@ public sealed record StackRecord(
     string Kind,
     string? ThreadName,
     string? Awaiting,
-    IReadOnlyList<StackFrame> Frames);
+    IReadOnlyList<StackFrame> Frames)
+{
+    /// <summary>How long the stack had waited at the capture (the <c>stacks</c> view's <c>wait_ms</c>), when known.</summary>
+    public double? WaitMs { get; init; }
+}

@@ -18,10 +18,13 @@ public sealed class StackStore(DuckDbEngine engine, QueryServerOptions options)
     private const string StacksSql = """
         SELECT CAST(s.stack_id AS BIGINT), CAST(s.pid AS INTEGER), s.kind, s.thread_name, s.awaiting,
                CAST(f.depth AS INTEGER), f.method, f.module, f.file, CAST(f.line AS INTEGER),
-               CAST(f.il_offset AS INTEGER), f.kind, CAST(f.await_state AS INTEGER)
+               CAST(f.il_offset AS INTEGER), f.kind, CAST(f.await_state AS INTEGER), CAST(s.wait_ms AS DOUBLE)
         FROM stacks s LEFT JOIN frames f ON f.stack_id = s.stack_id AND f.pid = s.pid
         ORDER BY s.stack_id, s.pid, f.depth
         """;
+
+    /// <summary>Forgets every snapshot's stacks: a new spec may derive other wait times.</summary>
+    public void Clear() => _cache.Clear();
 
     public Task<SnapshotStacks> GetAsync(LoadedSnapshot snapshot, CancellationToken aborted)
     {
@@ -73,7 +76,10 @@ public sealed class StackStore(DuckDbEngine engine, QueryServerOptions options)
             {
                 current = key;
                 frames = [];
-                stacks.Add(new StackRecord(key.Item1, key.Item2, reader.GetString(2), StringOrNull(reader, 3), StringOrNull(reader, 4), frames));
+                stacks.Add(new StackRecord(key.Item1, key.Item2, reader.GetString(2), StringOrNull(reader, 3), StringOrNull(reader, 4), frames)
+                {
+                    WaitMs = reader.IsDBNull(13) ? null : reader.GetDouble(13),
+                });
             }
             if (!reader.IsDBNull(5))
             {

@@ -1,0 +1,221 @@
+using System.Text.Json;
+using Parquet.Serialization;
+using Sideye.QueryServer.Tests.Fixtures;
+using Sideye.Snapshot;
+using Sideye.SpecCompiler;
+
+namespace Sideye.QueryServer.Tests;
+
+/// <summary>
+/// The built-in tables as the server serves them: the built-in gRPC link across processes, wait times (captured,
+/// and derived by a spec's waiting_since column), each stack group's longest wait, <c>builtins: false</c>, and a
+/// snapshot written before the built-in tables existed. One server per test (some change the spec).
+/// </summary>
+public sealed class BuiltInTablesTests : IAsyncLifetime
+{
+    private const string Id = "20250301-120000-builtin";
+    private const string OldId = "20250301-110000-oldsnap";
+    private const int Client = 2001, Server = 2002;
+    private static readonly DateTime CapturedAt = new(2025, 3, 1, 12, 0, 0, DateTimeKind.Utc);
+
+    private readonly TempDirectory _directory = new();
+    private RunningServer? _server;
+
+    private RunningServer Api => _server ?? throw new InvalidOperationException("Not started.");
+
+    private string SpecPath => Path.Combine(_directory.Path, "sideye.yaml");
+
+    private const string Spec = """
+        functions:
+          - function: Demo.Handler.Handle
+            capture: [request]
+            columns:
+              - { name: waiting_since, sql: "request->'SentAtNanos'", type: TimestampNanos }
+        """;
+
+    public async Task InitializeAsync()
+    {
+        string snapshots = Path.Combine(_directory.Path, "snapshots");
+        await WriteAsync(snapshots);
+        await WriteOldAsync(snapshots);
+        await File.WriteAllTextAsync(SpecPath, Spec);
+        _server = await RunningServer.StartAsync(snapshots, o => o with { SpecPath = SpecPath });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+            await _server.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    [Fact]
+    public async Task The_built_in_gRPC_link_leads_from_a_client_call_to_the_server_handler_in_the_other_process()
+    {
+        JsonElement links = await Api.GetJsonAsync($"/api/snapshots/{Id}/links?table=grpc_client_calls&stack_id=2");
+
+        JsonElement grpc = links.GetProperty("links").EnumerateArray().Single(l => l.GetProperty("table").GetString() == "grpc_server_calls");
+        Assert.Equal(["stream_id", "local_endpoint", "remote_endpoint"], grpc.GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
+        JsonElement rows = grpc.GetProperty("rows");
+        string[] columns = [.. rows.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!)];
+        JsonElement row = Assert.Single(rows.GetProperty("rows").EnumerateArray());
+        Assert.Equal(12, row[Array.IndexOf(columns, "stack_id")].GetInt64()); // the handler of stream 5, not of stream 3
+        Assert.Equal(Server, row[Array.IndexOf(columns, "pid")].GetInt32());
+        Assert.Equal("/demo.Demo/Get", row[Array.IndexOf(columns, "method")].GetString());
+    }
+
+    [Fact]
+    public async Task A_lock_waiter_links_to_the_lock_and_its_owner()
+    {
+        JsonElement links = await Api.GetJsonAsync($"/api/snapshots/{Id}/links?table=lock_waiters&stack_id=11");
+
+        JsonElement rows = links.GetProperty("links").EnumerateArray().Single(l => l.GetProperty("table").GetString() == "locks").GetProperty("rows");
+        string[] columns = [.. rows.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!)];
+        JsonElement row = Assert.Single(rows.GetProperty("rows").EnumerateArray());
+        Assert.Equal(13, row[Array.IndexOf(columns, "owner_stack_id")].GetInt64());
+        Assert.Equal("monitor", row[Array.IndexOf(columns, "kind")].GetString());
+    }
+
+    [Fact]
+    public async Task Captured_waits_stay_and_the_spec_derives_the_others_from_the_program_s_own_timestamp()
+    {
+        JsonElement rows = await Api.RowsAsync(Id, "SELECT stack_id, wait_ms, wait_source FROM stacks WHERE pid = 2002 ORDER BY stack_id");
+
+        // 11: captured by the built-ins (kept, though the spec also derives one); 12: only the spec's; 13: none.
+        Assert.Equal("""[[11,250,"gRPC call start"],[12,1500,"spec: Handler_Handle.waiting_since"],[13,null,null]]""", rows.GetRawText());
+        JsonElement since = await Api.RowsAsync(Id, "SELECT waiting_since FROM stacks WHERE stack_id = 12");
+        Assert.Equal("2025-03-01T11:59:58.5", since[0][0].GetString());
+    }
+
+    [Fact]
+    public async Task Each_stack_group_names_its_longest_wait()
+    {
+        JsonElement groups = await Api.GetJsonAsync($"/api/snapshots/{Id}/stacks?pid={Client}");
+
+        JsonElement calls = Assert.Single(groups.EnumerateArray());
+        Assert.Equal(2, calls.GetProperty("count").GetInt32());
+        Assert.Equal(900.0, calls.GetProperty("longest_wait_ms").GetDouble());
+        Assert.Equal(2, calls.GetProperty("longest_wait_stack_id").GetInt64());
+    }
+
+    [Fact]
+    public async Task The_spec_shows_the_built_in_part_and_builtins_false_switches_it_off()
+    {
+        JsonElement spec = await Api.GetJsonAsync("/api/spec");
+        JsonElement builtIns = spec.GetProperty("built_ins");
+        Assert.True(builtIns.GetProperty("enabled").GetBoolean());
+        Assert.Equal(SnapshotTables.BuiltIn, builtIns.GetProperty("tables").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+        JsonElement client = builtIns.GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("name").GetString() == "grpc_client_calls");
+        Assert.Contains(client.GetProperty("columns").EnumerateArray(), c => c.GetProperty("name").GetString() == "stream_id" && c.GetProperty("type").GetString() == "INTEGER");
+        Assert.Contains(builtIns.GetProperty("links").EnumerateArray(), l => l.GetProperty("from").GetProperty("table").GetString() == "grpc_client_calls"
+            && l.GetProperty("to").GetProperty("table").GetString() == "grpc_server_calls");
+
+        using var put = new HttpRequestMessage(HttpMethod.Put, "/api/spec") { Content = new StringContent("builtins: false\n" + Spec) };
+        using HttpResponseMessage response = await Api.Client.SendAsync(put);
+        Assert.Equal(200, (int)response.StatusCode);
+
+        JsonElement off = await Api.GetJsonAsync("/api/spec");
+        Assert.False(off.GetProperty("built_ins").GetProperty("enabled").GetBoolean());
+        (int status, _) = await GetAsync($"/api/snapshots/{Id}/links?table=grpc_client_calls&stack_id=2");
+        Assert.Equal(400, status);
+        Assert.Equal("[[null,null]]", (await Api.RowsAsync(Id, "SELECT wait_ms, wait_source FROM stacks WHERE stack_id = 11")).GetRawText());
+        JsonElement groups = await Api.GetJsonAsync($"/api/snapshots/{Id}/stacks?pid={Client}");
+        Assert.Equal(JsonValueKind.Null, groups[0].GetProperty("longest_wait_ms").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_snapshot_from_before_the_built_in_tables_reads_them_as_empty()
+    {
+        Assert.Equal("[[0,0,0]]", (await Api.RowsAsync(OldId, "SELECT (SELECT count(*) FROM grpc_client_calls), (SELECT count(*) FROM locks), (SELECT count(*) FROM deadlocks)")).GetRawText());
+        Assert.Equal("[[1,null,null]]", (await Api.RowsAsync(OldId, "SELECT stack_id, waiting_since, wait_ms FROM stacks")).GetRawText());
+        JsonElement groups = await Api.GetJsonAsync($"/api/snapshots/{OldId}/stacks");
+        Assert.Equal(1, groups[0].GetProperty("count").GetInt32());
+    }
+
+    [Fact]
+    public void The_spec_compiler_reserves_every_table_a_snapshot_has()
+    {
+        Assert.All(SnapshotTables.All, t => Assert.Contains(t, TableNames.Reserved));
+        Assert.Contains("captured_stacks", TableNames.Reserved);
+    }
+
+    private async Task<(int Status, JsonElement Body)> GetAsync(string path)
+    {
+        using HttpResponseMessage response = await Api.Client.GetAsync(path);
+        return ((int)response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    /// <summary>
+    /// A client (stacks 1, 2: two calls on streams 3 and 5, waiting 400 and 900 ms) and a server (11: the handler of
+    /// stream 3, waiting on a Monitor held by thread stack 13, its wait captured; 12: the handler of stream 5,
+    /// whose wait only the request's own timestamp gives).
+    /// </summary>
+    private static Task<string> WriteAsync(string parent)
+    {
+        var manifest = new SnapshotManifest(Id, CapturedAt, "0.1.0", 1, "live",
+            [new ManifestProcess(Client, "Demo.Client", null, "10.0.0", 5, 20, []), new ManifestProcess(Server, "Demo.Server", null, "10.0.0", 5, 20, [])],
+            [], SnapshotTables.All, null);
+        StackRow Async(long id, int pid, double? waitMs, string? source) =>
+            new(id, pid, StackKinds.Async, null, null, null, "awaiting", 1, "HTTP/2 response", null,
+                waitMs is double w ? CapturedAt.AddMilliseconds(-w) : null, waitMs, source);
+        FrameRow Frame(long id, int pid, string method) =>
+            new(id, pid, 0, method, "Demo", 4, "Demo.cs", 10, FrameKinds.Async, 0, null, null, null);
+        long nanos = (long)(CapturedAt.AddMilliseconds(-1500) - DateTime.UnixEpoch).TotalMilliseconds * 1_000_000;
+        var data = new SnapshotData(
+            [
+                new ProcessRow(Client, "Demo.Client", null, "10.0.0", "live", 5, 20, 0, 2, null, "clone", CapturedAt),
+                new ProcessRow(Server, "Demo.Server", null, "10.0.0", "live", 5, 20, 1, 2, null, "clone", CapturedAt),
+            ],
+            [
+                Async(1, Client, 400, "gRPC call start"), Async(2, Client, 900, "gRPC call start"),
+                Async(11, Server, 250, "gRPC call start"), Async(12, Server, null, null),
+                new StackRow(13, Server, StackKinds.Thread, 77, 5, "worker", "running", 1, null, null),
+            ],
+            [Frame(1, Client, "Demo.Client.Call"), Frame(2, Client, "Demo.Client.Call"), Frame(11, Server, "Demo.Handler.Handle"),
+             Frame(12, Server, "Demo.Handler.Handle"), Frame(13, Server, "Demo.Worker.Run")],
+            [
+                new CapturedValueRow(11, Server, 0, "Demo.Handler.Handle", "request", $$"""{"SentAtNanos":{{nanos - 10_000_000_000}}}""", null, "Demo.Request", null),
+                new CapturedValueRow(12, Server, 0, "Demo.Handler.Handle", "request", $$"""{"SentAtNanos":{{nanos}}}""", null, "Demo.Request", null),
+            ])
+        {
+            BuiltIns = BuiltInTables.Empty with
+            {
+                GrpcClientCalls =
+                [
+                    new GrpcClientCallRow(1, Client, "/demo.Demo/Get", 3, "127.0.0.1:40000", "127.0.0.1:5000", null, null, 0x1000),
+                    new GrpcClientCallRow(2, Client, "/demo.Demo/Get", 5, "127.0.0.1:40000", "127.0.0.1:5000", null, null, 0x2000),
+                ],
+                GrpcServerCalls =
+                [
+                    new GrpcServerCallRow(11, Server, "/demo.Demo/Get", 3, "127.0.0.1:5000", "127.0.0.1:40000", null, 0x3000),
+                    new GrpcServerCallRow(12, Server, "/demo.Demo/Get", 5, "127.0.0.1:5000", "127.0.0.1:40000", null, 0x4000),
+                ],
+                Locks = [new LockRow(Server, 0x5000, LockKinds.Monitor, "Demo.State", 13, 77, 5, null, 1, 1, null, null)],
+                LockWaiters = [new LockWaiterRow(Server, 0x5000, 11, "enter")],
+            },
+        };
+        return SnapshotWriter.WriteAsync(parent, manifest, data);
+    }
+
+    private sealed record OldStackRow(
+        [property: System.Text.Json.Serialization.JsonPropertyName("stack_id")] long StackId,
+        [property: System.Text.Json.Serialization.JsonPropertyName("pid")] int Pid,
+        [property: System.Text.Json.Serialization.JsonPropertyName("kind")] string Kind,
+        [property: System.Text.Json.Serialization.JsonPropertyName("frame_count")] int FrameCount);
+
+    /// <summary>A snapshot as the first schema wrote it: no built-in tables, no wait columns.</summary>
+    private static async Task WriteOldAsync(string parent)
+    {
+        var manifest = new SnapshotManifest(OldId, CapturedAt.AddHours(-1), "0.1.0", 1, "live",
+            [new ManifestProcess(Client, "Demo.Client", null, "10.0.0", 5, 20, [])], [], SnapshotTables.Core, null);
+        string directory = await SnapshotWriter.WriteAsync(parent, manifest, new SnapshotData(
+            [new ProcessRow(Client, "Demo.Client", null, "10.0.0", "live", 5, 20, 1, 0, null)],
+            [],
+            [new FrameRow(1, Client, 0, "Demo.Client.Call", "Demo", 4, "Demo.cs", 10, FrameKinds.Managed, null, null, null, null)],
+            []));
+        foreach (string table in SnapshotTables.BuiltIn)
+            File.Delete(Path.Combine(directory, SnapshotTables.FileName(table)));
+        await using FileStream stacks = File.Create(Path.Combine(directory, SnapshotTables.FileName(SnapshotTables.Stacks)));
+        await ParquetSerializer.SerializeAsync(new[] { new OldStackRow(1, Client, StackKinds.Thread, 1) }, stacks);
+    }
+}
