@@ -24,6 +24,9 @@ public sealed record QueryServerOptions(string SnapshotsDirectory, string Urls, 
     /// </summary>
     public TimeSpan RescanInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Takes snapshots for <c>POST /api/snapshots</c>; null answers it with 501 (a server that only serves snapshots).</summary>
+    public Capture.ISnapshotTaker? SnapshotTaker { get; init; }
+
     /// <summary>DuckDB's memory_limit (e.g. "4GB") for the whole server, or null for DuckDB's default (80% of RAM).</summary>
     public string? MemoryLimit { get; init; }
 

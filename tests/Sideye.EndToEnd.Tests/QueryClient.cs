@@ -34,6 +34,24 @@ public sealed class QueryClient
         return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 10_000 }).RootElement.Clone();
     }
 
+    /// <summary>POSTs a JSON body; the status and the parsed answer.</summary>
+    public async Task<(int Status, JsonElement Body)> PostJsonAsync(string path, object body)
+    {
+        using HttpResponseMessage response = await _http.PostAsJsonAsync(path, body);
+        string text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>PUT /api/spec with YAML; fails the test with the server's diagnostics when it is refused.</summary>
+    public async Task<JsonElement> PutSpecAsync(string yaml)
+    {
+        using var content = new StringContent(yaml, System.Text.Encoding.UTF8, "application/yaml");
+        using HttpResponseMessage response = await _http.PutAsync("/api/spec", content);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"PUT /api/spec failed ({(int)response.StatusCode}): {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
     public Task<HttpResponseMessage> PostQueryRawAsync(string snapshotId, string sql) =>
         _http.PostAsJsonAsync($"/api/snapshots/{snapshotId}/query", new { sql });
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json;
 using Sideye.QueryServer.Tests.Fixtures;
@@ -57,5 +58,15 @@ public sealed class SnapshotsApiTests(SlowRpcServer fixture)
 
         Assert.Equal("ok", health.GetProperty("status").GetString());
         Assert.Equal(2, health.GetProperty("snapshots").GetInt32());
+    }
+
+    [Fact]
+    public async Task Taking_a_snapshot_needs_the_capture_engine_and_says_where_it_is()
+    {
+        using HttpResponseMessage response = await Server.Client.PostAsJsonAsync("/api/snapshots", new { pids = new[] { 1234 } });
+
+        Assert.Equal(501, (int)response.StatusCode);
+        JsonElement problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains("sideye serve", problem.GetProperty("detail").GetString());
     }
 }

@@ -25,6 +25,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
             QueryTimeoutException e => Problem(StatusCodes.Status504GatewayTimeout, "Query timed out", e.Message),
             BadHttpRequestException e => Problem(e.StatusCode, "Bad request", e.Message),
             SpecRejectedException e => SpecProblem(e),
+            Capture.SnapshotCaptureException e => Problem(StatusCodes.Status400BadRequest, "Snapshot not taken", e.Message),
             _ => null,
         };
         if (problem is null)

@@ -10,5 +10,8 @@ namespace Sideye.QueryServer.Specs;
 /// <param name="Warnings">The loader's and validator's warnings, in compiler format.</param>
 public sealed record SpecDocument(int Version, string? Path, string Yaml, SpecSql Sql, IReadOnlyList<string> Warnings)
 {
+    /// <summary>What a snapshot taken through the server (<c>POST /api/snapshots</c>) captures.</summary>
+    public CapturePlan Plan { get; init; } = CapturePlan.Empty;
+
     public static SpecDocument Empty(string? path) => new(0, path, "", SpecSql.Empty, []);
 }

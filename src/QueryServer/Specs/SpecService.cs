@@ -76,7 +76,7 @@ public sealed partial class SpecService(SpecState state, DuckDbEngine engine, Sn
         if (all.Any(d => d.IsError))
             throw new SpecRejectedException(Ordered(all));
         CompiledSpec compiled = parsed.Spec.Compile();
-        return new SpecDocument(0, null, yaml, compiled.Sql, Ordered(all));
+        return new SpecDocument(0, null, yaml, compiled.Sql, Ordered(all)) { Plan = compiled.Plan };
     }
 
     // Errors first, then warnings; the validator repeats the loader's checks, so duplicates are dropped.

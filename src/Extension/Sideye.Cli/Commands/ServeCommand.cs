@@ -31,7 +31,10 @@ internal static class ServeCommand
                 CliConsole.Error($"snapshot directory {dir.FullName} does not exist; create it or point --snapshots at the --out of `sideye snap`.");
                 return 2;
             }
-            var options = new QueryServerOptions(dir.FullName, parse.GetValue(urls)!, parse.GetValue(spec)?.FullName);
+            var options = new QueryServerOptions(dir.FullName, parse.GetValue(urls)!, parse.GetValue(spec)?.FullName)
+            {
+                SnapshotTaker = new ServerSnapshotTaker(),
+            };
             try
             {
                 await QueryServerHost.RunAsync(options, cancellationToken);
