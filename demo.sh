@@ -44,7 +44,7 @@ echo "snapshot: $SNAP"
 
 echo "== 4. Start the query server"
 BASE=http://127.0.0.1:$PORT
-./sideye serve --snapshots "$WORK/snapshots" --spec "$SPEC" --urls "$BASE" >"$WORK/serve.log" 2>&1 &
+./sideye serve --snapshots "$WORK/snapshots" --spec "$SPEC" --urls "$BASE" --allow-capture >"$WORK/serve.log" 2>&1 &
 SERVE_PID=$!
 for _ in $(seq 120); do curl -sf "$BASE/api/snapshots" >/dev/null && break; sleep 0.5; done
 curl -sf "$BASE/api/snapshots" >/dev/null || { echo "query server did not start; see $WORK/serve.log" >&2; exit 1; }
@@ -100,6 +100,7 @@ cat <<EOF2
 
 == Query server: $BASE   (snapshot $ID)
   Snapshots:    curl $BASE/api/snapshots
+  Snapshot now: curl -X POST -H 'Content-Type: application/json' -d '{"pids":[$SERVER,$CLIENT]}' $BASE/api/snapshots
   SQL:          curl -X POST -H 'Content-Type: application/json' -d '{"sql":"SELECT kind, count(*) FROM stacks GROUP BY kind"}' $BASE/api/snapshots/$ID/query
   Stacks view:  curl '$BASE/api/snapshots/$ID/stacks?contains=GetInfo'
   Links:        curl '$BASE/api/snapshots/$ID/links?table=InfoService_GetInfo&stack_id=$HANDLER'   (from the blocked handler to ProcessClient)

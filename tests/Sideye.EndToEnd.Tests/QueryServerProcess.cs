@@ -23,16 +23,20 @@ public sealed class QueryServerProcess : IDisposable
     public QueryClient Api { get; }
 
     /// <summary>Starts the server and returns once it lists <paramref name="expectedSnapshots"/> snapshots.</summary>
-    public static async Task<QueryServerProcess> StartAsync(string snapshotsDir, string specPath, string logPath, int expectedSnapshots)
+    /// <param name="allowCapture">Start it with <c>--allow-capture</c> (POST /api/snapshots takes snapshots).</param>
+    public static async Task<QueryServerProcess> StartAsync(string snapshotsDir, string specPath, string logPath, int expectedSnapshots, bool allowCapture = false)
     {
         int port = FreePort();
-        var process = Process.Start(new ProcessStartInfo(Repo.Launcher)
+        var start = new ProcessStartInfo(Repo.Launcher)
         {
             ArgumentList = { "serve", "--snapshots", snapshotsDir, "--spec", specPath, "--urls", $"http://127.0.0.1:{port}" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Repo.Root,
-        })!;
+        };
+        if (allowCapture)
+            start.ArgumentList.Add("--allow-capture");
+        var process = Process.Start(start)!;
         var log = new StreamWriter(logPath) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };

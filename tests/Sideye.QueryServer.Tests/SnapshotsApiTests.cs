@@ -67,6 +67,6 @@ public sealed class SnapshotsApiTests(SlowRpcServer fixture)
 
         Assert.Equal(501, (int)response.StatusCode);
         JsonElement problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        Assert.Contains("sideye serve", problem.GetProperty("detail").GetString());
+        Assert.Contains("sideye serve --allow-capture", problem.GetProperty("detail").GetString());
     }
 }

@@ -30,7 +30,7 @@ public static class SnapshotEndpoints
             .WithDescription("Snapshots the given live .NET processes together (one instant for all of them) with the spec in force "
                 + "(its functions' variables; PUT /api/spec first to capture more), writes the snapshot into the snapshots folder and "
                 + "answers once it is loaded. A process that cannot be captured makes a partial snapshot (listed in `errors`); "
-                + "none at all is a 400 naming why. 501 when the server was started without the capture engine. One capture at a time.")
+                + "none at all is a 400 naming why. 501 unless the server was started with `sideye serve --allow-capture`. One capture at a time.")
             .Produces<TakenSnapshotResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status501NotImplemented);
@@ -52,7 +52,7 @@ public static class SnapshotEndpoints
     {
         if (options.SnapshotTaker is not { } taker)
             return Results.Problem(statusCode: StatusCodes.Status501NotImplemented, title: "Capture not available",
-                detail: "This server only serves snapshots. Start it with `sideye serve` to take snapshots through the API, or take them with `sideye snap --out <snapshots folder>`.");
+                detail: "This server only serves snapshots. Start it with `sideye serve --allow-capture` to take snapshots through the API, or take them with `sideye snap --out <snapshots folder>`.");
         if (body.Pids is not { Count: > 0 } || body.Pids.Any(p => p <= 0))
             throw new BadHttpRequestException("Give the processes to snapshot as \"pids\": [1234, 5678] (positive process ids).");
         if (body.PauseMode is not (null or "clone" or "stop"))

@@ -19,9 +19,13 @@ internal static class ServeCommand
             DefaultValueFactory = _ => "http://127.0.0.1:5480",
         };
         var spec = new Option<FileInfo?>("--spec") { Description = "Spec file (YAML) whose function tables, extra columns, derived tables and links apply to every snapshot." };
+        var allowCapture = new Option<bool>("--allow-capture")
+        {
+            Description = "Let clients of the API snapshot live processes of this machine (POST /api/snapshots): it pauses them and reads their memory with this server's rights, so it is off unless asked for.",
+        };
         var command = new Command("serve", "Serve snapshots over REST (SQL queries, grouped stacks, flame graphs; OpenAPI at /swagger/v1/swagger.json).")
         {
-            snapshots, urls, spec,
+            snapshots, urls, spec, allowCapture,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -33,7 +37,7 @@ internal static class ServeCommand
             }
             var options = new QueryServerOptions(dir.FullName, parse.GetValue(urls)!, parse.GetValue(spec)?.FullName)
             {
-                SnapshotTaker = new ServerSnapshotTaker(),
+                SnapshotTaker = parse.GetValue(allowCapture) ? new ServerSnapshotTaker() : null,
             };
             try
             {
