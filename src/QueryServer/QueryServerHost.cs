@@ -77,6 +77,8 @@ public static class QueryServerHost
 
         WebApplication app = builder.Build();
         app.UseExceptionHandler();
+        if (options.ApiKeyHashes.Count > 0)
+            app.UseMiddleware<Security.ApiKeyMiddleware>(); // before everything that answers, OpenAPI and Swagger UI included
         app.UseStatusCodePages();
         app.UseSwagger();
         app.UseSwaggerUI();
@@ -95,6 +97,8 @@ public static class QueryServerHost
         {
             var catalog = app.Services.GetRequiredService<SnapshotCatalog>();
             Console.Out.WriteLine($"Serving {catalog.Count} snapshot(s) from {catalog.RootDirectory} at {string.Join(", ", app.Urls)}");
+            foreach (string warning in StartWarnings(options))
+                Console.Error.WriteLine("warning: " + warning);
         });
         return app;
     }
@@ -106,6 +110,19 @@ public static class QueryServerHost
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         // Stops the server (gracefully) when the token fires or on Ctrl+C / SIGTERM.
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What the operator should know about who can read and do what (printed on start).</summary>
+    public static IEnumerable<string> StartWarnings(QueryServerOptions options)
+    {
+        IReadOnlyList<string> open = Security.ListenAddresses.NonLoopback(options.Urls);
+        if (options.NoAuth && options.ApiKeyHashes.Count == 0 && open.Count > 0)
+            yield return $"--no-auth: anyone who can connect to {string.Join(", ", open)} can read every snapshot's captured values and run SQL on them" +
+                         (options.SnapshotTaker is null ? "." : ", and snapshot this machine's processes.");
+        if (options.SnapshotTaker is not null && options.ApiKeyHashes.Count == 0)
+            yield return $"--allow-capture without an API key: any user of this machine can have this server (user {Environment.UserName}) pause and read the processes it can trace.";
+        if (Security.SnapshotFolder.ReadableByOthers(options.SnapshotsDirectory) is { } mode)
+            yield return $"{options.SnapshotsDirectory} is readable by other users (mode {mode}): snapshots hold what the services had in memory; `chmod 700` it.";
     }
 
     private static void ConfigureJson(JsonSerializerOptions json)

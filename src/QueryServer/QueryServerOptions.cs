@@ -27,6 +27,15 @@ public sealed record QueryServerOptions(string SnapshotsDirectory, string Urls, 
     /// <summary>Takes snapshots for <c>POST /api/snapshots</c>; null answers it with 501 (a server that only serves snapshots).</summary>
     public Capture.ISnapshotTaker? SnapshotTaker { get; init; }
 
+    /// <summary>
+    /// SHA-256 hashes (<c>sha256:&lt;hex&gt;</c>, from <c>sideye generatekey</c>) of the API keys every request must
+    /// carry as <c>Authorization: Bearer &lt;key&gt;</c>; empty for none. Required to listen beyond loopback.
+    /// </summary>
+    public IReadOnlyList<string> ApiKeyHashes { get; init; } = [];
+
+    /// <summary>Listen beyond loopback without keys, explicitly (the server warns on start).</summary>
+    public bool NoAuth { get; init; }
+
     /// <summary>DuckDB's memory_limit (e.g. "4GB") for the whole server, or null for DuckDB's default (80% of RAM).</summary>
     public string? MemoryLimit { get; init; }
 
@@ -41,6 +50,15 @@ public sealed record QueryServerOptions(string SnapshotsDirectory, string Urls, 
             throw new ArgumentOutOfRangeException(nameof(QueryTimeout), QueryTimeout, "The query timeout must be positive.");
         if (MaxRows <= 0)
             throw new ArgumentOutOfRangeException(nameof(MaxRows), MaxRows, "The row cap must be positive.");
+        foreach (string hash in ApiKeyHashes)
+        {
+            if (!Security.ApiKeys.IsValidHash(hash))
+                // Not echoed: a key pasted where its hash belongs would land in a log.
+                throw new ArgumentException("an --api-key-hash value is not an API key hash: give what `sideye generatekey` prints after --api-key-hash (sha256:<64 hex digits>), never the key itself.", nameof(ApiKeyHashes));
+        }
+        if (ApiKeyHashes.Count == 0 && !NoAuth && Security.ListenAddresses.NonLoopback(Urls) is { Count: > 0 } open)
+            throw new ArgumentException($"{string.Join(", ", open)} can be reached from other machines, and snapshots hold what the services had in memory. " +
+                "Run `sideye generatekey` and pass its --api-key-hash (clients then send `Authorization: Bearer <key>`), or --no-auth to serve them to anyone who can connect.", nameof(Urls));
         if (RescanInterval <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(RescanInterval), RescanInterval, "The rescan interval must be positive.");
     }

@@ -12,17 +12,22 @@ public static class SnapshotWriter
 {
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
+    // A snapshot holds what the processes had in memory: readable by its owner only, as a core dump is, whatever the umask.
+    private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     /// <summary>Writes the snapshot under <paramref name="parentDirectory"/> and returns its full path.</summary>
     public static async Task<string> WriteAsync(string parentDirectory, SnapshotManifest manifest, SnapshotData data, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(parentDirectory);
+        if (!Directory.Exists(parentDirectory))
+            CreatePrivateDirectory(parentDirectory);
         string final = Path.GetFullPath(Path.Combine(parentDirectory, manifest.Id));
         if (Directory.Exists(final))
             throw new IOException($"Snapshot directory '{final}' already exists.");
         string temp = Path.Combine(parentDirectory, "." + manifest.Id + ".tmp");
         if (Directory.Exists(temp))
             Directory.Delete(temp, recursive: true);
-        Directory.CreateDirectory(temp);
+        CreatePrivateDirectory(temp);
         try
         {
             await WriteTableAsync(temp, SnapshotTables.Processes, data.Processes, cancellationToken).ConfigureAwait(false);
@@ -37,8 +42,8 @@ public static class SnapshotWriter
             await WriteTableAsync(temp, SnapshotTables.Locks, b.Locks, cancellationToken).ConfigureAwait(false);
             await WriteTableAsync(temp, SnapshotTables.LockWaiters, b.LockWaiters, cancellationToken).ConfigureAwait(false);
             await WriteTableAsync(temp, SnapshotTables.Deadlocks, b.Deadlocks, cancellationToken).ConfigureAwait(false);
-            await File.WriteAllTextAsync(Path.Combine(temp, SnapshotTables.ManifestFile),
-                JsonSerializer.Serialize(manifest, JsonOptions), cancellationToken).ConfigureAwait(false);
+            await using (FileStream json = CreatePrivateFile(Path.Combine(temp, SnapshotTables.ManifestFile)))
+                await JsonSerializer.SerializeAsync(json, manifest, JsonOptions, cancellationToken).ConfigureAwait(false);
             Directory.Move(temp, final);
             return final;
         }
@@ -51,8 +56,24 @@ public static class SnapshotWriter
 
     private static async Task WriteTableAsync<T>(string directory, string table, IReadOnlyList<T> rows, CancellationToken cancellationToken)
     {
-        await using FileStream stream = File.Create(Path.Combine(directory, SnapshotTables.FileName(table)));
+        await using FileStream stream = CreatePrivateFile(Path.Combine(directory, SnapshotTables.FileName(table)));
         await ParquetSerializer.SerializeAsync(rows, stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+            Directory.CreateDirectory(path);
+        else
+            Directory.CreateDirectory(path, PrivateDirectory);
+    }
+
+    private static FileStream CreatePrivateFile(string path)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = PrivateFile;
+        return new FileStream(path, options);
     }
 
     /// <summary>Reads <c>snapshot.json</c> of a snapshot directory.</summary>

@@ -35,6 +35,9 @@ public sealed class SpecUpdateTests : IAsyncLifetime
         Assert.Equal(SlowRpcSpec.Yaml, await File.ReadAllTextAsync(_fixture.SpecPath + ".v1"));
         Assert.Equal(yaml, await File.ReadAllTextAsync(_fixture.SpecPath + ".v2"));
         Assert.Equal(yaml, await File.ReadAllTextAsync(_fixture.SpecPath));
+        // What is captured (and let through unredacted) is the owner's business: the spec and its versions are 0600.
+        Assert.All([_fixture.SpecPath + ".v1", _fixture.SpecPath + ".v2", _fixture.SpecPath],
+            f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
         Assert.Equal(2, (await Server.GetJsonAsync("/api/spec")).GetProperty("version").GetInt32());
     }
 

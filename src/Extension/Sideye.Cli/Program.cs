@@ -16,6 +16,7 @@ internal static class Program
             ServeCommand.Create(),
             SpecCommand.Create(),
             ExtPathCommand.Create(),
+            GenerateKeyCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -35,7 +35,7 @@ internal static class SpecStore
         int latest = LatestVersion(path);
         if (latest == 0 && File.Exists(path))
         {
-            File.Copy(path, VersionPath(path, 1));
+            WriteAtomically(VersionPath(path, 1), File.ReadAllText(path));
             latest = 1;
         }
         int version = latest + 1;
@@ -47,7 +47,12 @@ internal static class SpecStore
     private static void WriteAtomically(string path, string text)
     {
         string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        File.WriteAllText(temp, text);
+        // Specs name what is captured (and what is let through unredacted): owner-only, like the snapshots.
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var writer = new StreamWriter(path: temp, options))
+            writer.Write(text);
         File.Move(temp, path, overwrite: true);
     }
 }

@@ -23,9 +23,17 @@ internal static class ServeCommand
         {
             Description = "Let clients of the API snapshot live processes of this machine (POST /api/snapshots): it pauses them and reads their memory with this server's rights, so it is off unless asked for.",
         };
+        var keyHashes = new Option<string[]>("--api-key-hash")
+        {
+            Description = "Require `Authorization: Bearer <key>` on every request, for a key `sideye generatekey` made (its sha256:... hash; repeatable). Also read from SIDEYE_API_KEY_HASH. Required to listen beyond loopback.",
+        };
+        var noAuth = new Option<bool>("--no-auth")
+        {
+            Description = "Listen beyond loopback without API keys: anyone who can connect reads every captured value. Prints a warning.",
+        };
         var command = new Command("serve", "Serve snapshots over REST (SQL queries, grouped stacks, flame graphs; OpenAPI at /swagger/v1/swagger.json).")
         {
-            snapshots, urls, spec, allowCapture,
+            snapshots, urls, spec, allowCapture, keyHashes, noAuth,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -38,10 +46,18 @@ internal static class ServeCommand
             var options = new QueryServerOptions(dir.FullName, parse.GetValue(urls)!, parse.GetValue(spec)?.FullName)
             {
                 SnapshotTaker = parse.GetValue(allowCapture) ? new ServerSnapshotTaker() : null,
+                ApiKeyHashes = [.. parse.GetValue(keyHashes) ?? [], .. KeyHashesFromEnvironment()],
+                NoAuth = parse.GetValue(noAuth),
             };
             try
             {
+                options.Validate();
                 await QueryServerHost.RunAsync(options, cancellationToken);
+            }
+            catch (ArgumentException e)
+            {
+                CliConsole.Error(e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
+                return 2;
             }
             catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
             {
@@ -52,4 +68,7 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    private static IEnumerable<string> KeyHashesFromEnvironment() =>
+        (Environment.GetEnvironmentVariable("SIDEYE_API_KEY_HASH") ?? "").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -1,0 +1,2 @@
+// The server runs on Linux (and the tests check Unix file modes of what it writes).
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
