@@ -54,6 +54,7 @@ public static class QueryServerHost
         services.AddSingleton<ISnapshotViewProvider, SpecViews>();
         services.AddSingleton<SpecService>();
         services.AddSingleton<LinkResolver>();
+        services.AddSingleton<StackDetailReader>();
         services.AddHostedService<SnapshotFolderWatcher>();
 
         services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));

@@ -133,6 +133,33 @@ public sealed class BuiltInTablesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task One_stack_comes_whole_with_its_variables_its_wait_and_where_its_rows_link()
+    {
+        JsonElement stack = await Api.GetJsonAsync($"/api/snapshots/{Id}/stacks/11");
+
+        Assert.Equal(11, stack.GetProperty("stack_id").GetInt64());
+        Assert.Equal(250, Cell(stack.GetProperty("stack"), 0, "wait_ms").GetDouble());
+        JsonElement variable = Assert.Single(Cell(stack.GetProperty("frames"), 0, "variables").EnumerateArray());
+        Assert.Equal("request", variable.GetProperty("column").GetString());
+        Assert.Equal("Demo.Handler.Handle", Cell(stack.GetProperty("frames"), 0, "method").GetString());
+        JsonElement[] tables = [.. stack.GetProperty("row_links").EnumerateArray()];
+        Assert.Equal(["grpc_server_calls", "lock_waiters"], tables.Select(t => t.GetProperty("table").GetString()).Order());
+        JsonElement toClient = tables.Single(t => t.GetProperty("table").GetString() == "grpc_server_calls").GetProperty("links").EnumerateArray()
+            .Single(l => l.GetProperty("table").GetString() == "grpc_client_calls").GetProperty("rows");
+        Assert.Equal(1, Cell(toClient, 0, "stack_id").GetInt64()); // stream 3's caller
+
+        using HttpResponseMessage missing = await Api.Client.GetAsync($"/api/snapshots/{Id}/stacks/999");
+        Assert.Equal(404, (int)missing.StatusCode);
+    }
+
+    private static JsonElement Cell(JsonElement result, int row, string column)
+    {
+        int i = result.GetProperty("columns").EnumerateArray().Select(c => c.GetString()).ToList().IndexOf(column);
+        Assert.True(i >= 0, $"no column {column} in {result}");
+        return result.GetProperty("rows")[row][i];
+    }
+
+    [Fact]
     public void The_spec_compiler_reserves_every_table_a_snapshot_has()
     {
         Assert.All(SnapshotTables.All, t => Assert.Contains(t, TableNames.Reserved));

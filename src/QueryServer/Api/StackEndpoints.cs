@@ -27,6 +27,17 @@ public static class StackEndpoints
             .Produces<List<StackGroup>>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        group.MapGet("/stacks/{stackId:long}", (string id, long stackId, SnapshotCatalog catalog, StackDetailReader reader, HttpContext context) =>
+                reader.ReadAsync(catalog.Get(id), stackId, context.RequestAborted))
+            .WithName("GetStack")
+            .WithSummary("One stack, whole")
+            .WithDescription("The stack's row of `stacks` (kind, thread, state, what it awaits, wait times), its frames leaf first "
+                + "with each frame's captured variables inline, the `stack_links` from or to it (lock owners, completers, cycles), "
+                + "and, for each table with a row on it (function tables and built-in tables such as grpc_client_calls), "
+                + "where the spec's and the built-in links lead.")
+            .Produces<StackDetailResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         group.MapGet("/flamegraph", GetFlamegraphAsync)
             .WithName("GetFlamegraph")
             .WithSummary("Stacks merged into a flame graph")

@@ -23,6 +23,8 @@ public sealed class LinkResolver(SpecState spec, QueryRunner runner)
             .FirstOrDefault(t => string.Equals(t, table, StringComparison.OrdinalIgnoreCase));
         if (name is null)
             throw new QueryRejectedException("Unknown table", $"'{table}' is not a function table, derived table or built-in table of the spec in force.");
+        if (!BuiltInSpec.HasStackRows(name, sql) && !sql.DerivedTables.Any(t => t.Name == name))
+            throw new QueryRejectedException("No rows per stack", $"'{name}' has no stack_id: its rows do not belong to one stack. Follow links from a table that does (for a lock: lock_waiters).");
         var results = new List<LinkResolution>();
         foreach (LinkSql link in BuiltInSpec.LinksOf(sql))
         {

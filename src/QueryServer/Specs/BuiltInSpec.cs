@@ -1,3 +1,4 @@
+using Sideye.QueryServer.Engine;
 using Sideye.SpecCompiler;
 using Sideye.Snapshot;
 
@@ -26,6 +27,14 @@ public static class BuiltInSpec
 
     /// <summary>The links in force: the built-in ones (unless switched off), then the spec's.</summary>
     public static IReadOnlyList<LinkSql> LinksOf(SpecSql spec) => spec.BuiltIns ? [.. Links, .. spec.Links] : [.. spec.Links];
+
+    /// <summary>
+    /// Whether the table's rows belong to a stack (a <c>stack_id</c> column), so links can be followed from a stack:
+    /// every function table; the built-in tables but <c>locks</c> (a lock row has its owner's stack) and <c>deadlocks</c>.
+    /// </summary>
+    public static bool HasStackRows(string table, SpecSql spec) =>
+        spec.FunctionTables.Any(t => t.Table == table)
+        || (SnapshotTables.RowTypes.ContainsKey(table) && TableSchemas.Columns(table).Any(c => c.Name == "stack_id"));
 
     /// <summary>The tables links may name besides the spec's: the built-in tables (unless switched off).</summary>
     public static IReadOnlyList<string> TablesOf(SpecSql spec) => spec.BuiltIns ? SnapshotTables.BuiltIn : [];
