@@ -89,6 +89,7 @@ public static class QueryServerHost
         app.MapStackEndpoints();
         app.MapSpecEndpoints();
         app.MapLinkEndpoints();
+        app.MapSearchEndpoints();
 
         // Before the first snapshot is attached (when the server starts), so every snapshot gets the spec's
         // tables; a spec with errors stops the server here with the compiler's diagnostics.

@@ -152,6 +152,23 @@ public sealed class BuiltInTablesTests : IAsyncLifetime
         Assert.Equal(404, (int)missing.StatusCode);
     }
 
+    [Fact]
+    public async Task Search_finds_a_value_in_captured_data_and_in_method_names()
+    {
+        JsonElement found = await Api.GetJsonAsync($"/api/snapshots/{Id}/search?text=sentatnanos");
+        // In the captured column and in its raw companion, on both handlers.
+        Assert.Equal([(11L, "raw_request"), (11L, "request"), (12L, "raw_request"), (12L, "request")],
+            found.GetProperty("rows").EnumerateArray().Select(r => (r[1].GetInt64(), r[4].GetString()!)));
+        Assert.All(found.GetProperty("rows").EnumerateArray(), r => Assert.Equal("Handler_Handle", r[0].GetString()));
+
+        JsonElement methods = await Api.GetJsonAsync($"/api/snapshots/{Id}/search?text=Worker.Run");
+        JsonElement row = Assert.Single(methods.GetProperty("rows").EnumerateArray());
+        Assert.Equal(("frames", 13L), (row[0].GetString(), row[1].GetInt64()));
+
+        using HttpResponseMessage empty = await Api.Client.GetAsync($"/api/snapshots/{Id}/search?text=%20");
+        Assert.Equal(400, (int)empty.StatusCode);
+    }
+
     private static JsonElement Cell(JsonElement result, int row, string column)
     {
         int i = result.GetProperty("columns").EnumerateArray().Select(c => c.GetString()).ToList().IndexOf(column);
