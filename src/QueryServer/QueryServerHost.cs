@@ -90,6 +90,7 @@ public static class QueryServerHost
         app.MapSpecEndpoints();
         app.MapLinkEndpoints();
         app.MapSearchEndpoints();
+        app.MapTableEndpoints();
 
         // Before the first snapshot is attached (when the server starts), so every snapshot gets the spec's
         // tables; a spec with errors stops the server here with the compiler's diagnostics.

@@ -169,6 +169,32 @@ public sealed class BuiltInTablesTests : IAsyncLifetime
         Assert.Equal(400, (int)empty.StatusCode);
     }
 
+    [Fact]
+    public async Task Tables_are_listed_with_row_counts_and_paged_without_SQL()
+    {
+        JsonElement tables = await Api.GetJsonAsync($"/api/snapshots/{Id}/tables");
+        JsonElement handler = tables.EnumerateArray().Single(t => t.GetProperty("name").GetString() == "Handler_Handle");
+        Assert.Equal(("function", 2L), (handler.GetProperty("kind").GetString(), handler.GetProperty("rows").GetInt64()));
+        Assert.False(handler.GetProperty("columns").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "raw_request").GetProperty("visible").GetBoolean());
+        Assert.Equal(2, tables.EnumerateArray().Single(t => t.GetProperty("name").GetString() == "grpc_server_calls").GetProperty("rows").GetInt64());
+        Assert.Contains(tables.EnumerateArray(), t => t.GetProperty("name").GetString() == "all_captured_data");
+
+        JsonElement page = await Api.GetJsonAsync($"/api/snapshots/{Id}/tables/stacks?limit=2&order_by=stack_id&desc=true");
+        Assert.Equal([13L, 12L], page.GetProperty("rows").EnumerateArray().Select(r => r[0].GetInt64()));
+        JsonElement rows = await Api.GetJsonAsync($"/api/snapshots/{Id}/tables/Handler_Handle");
+        Assert.DoesNotContain("raw_request", rows.GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
+        JsonElement all = await Api.GetJsonAsync($"/api/snapshots/{Id}/tables/Handler_Handle?hidden=true&offset=1");
+        Assert.Contains("raw_request", all.GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(12, Assert.Single(all.GetProperty("rows").EnumerateArray())[0].GetInt64());
+
+        Assert.Equal(404, (int)(await Api.Client.GetAsync($"/api/snapshots/{Id}/tables/nope")).StatusCode);
+        Assert.Equal(400, (int)(await Api.Client.GetAsync($"/api/snapshots/{Id}/tables/stacks?order_by=nope")).StatusCode);
+
+        JsonElement functions = await Api.GetJsonAsync($"/api/snapshots/{Id}/functions?prefix=handler");
+        Assert.Equal("Demo.Handler.Handle", Assert.Single(functions.GetProperty("rows").EnumerateArray())[0].GetString());
+        Assert.Equal(2, functions.GetProperty("rows")[0][1].GetInt64());
+    }
+
     private static JsonElement Cell(JsonElement result, int row, string column)
     {
         int i = result.GetProperty("columns").EnumerateArray().Select(c => c.GetString()).ToList().IndexOf(column);
