@@ -91,6 +91,7 @@ public static class QueryServerHost
         app.MapLinkEndpoints();
         app.MapSearchEndpoints();
         app.MapTableEndpoints();
+        app.MapDiffEndpoints();
 
         // Before the first snapshot is attached (when the server starts), so every snapshot gets the spec's
         // tables; a spec with errors stops the server here with the compiler's diagnostics.

@@ -195,6 +195,23 @@ public sealed class BuiltInTablesTests : IAsyncLifetime
         Assert.Equal(2, functions.GetProperty("rows")[0][1].GetInt64());
     }
 
+    [Fact]
+    public async Task Two_snapshots_compare_by_stack_shape()
+    {
+        JsonElement diff = await Api.GetJsonAsync($"/api/diff?from={OldId}&to={Id}&process=Demo.Client");
+
+        var changes = diff.EnumerateArray().Select(c => (c.GetProperty("change").GetString(), c.GetProperty("kind").GetString(),
+            c.GetProperty("from_count").GetInt32(), c.GetProperty("to_count").GetInt32())).ToList();
+        Assert.Equal([("appeared", "async", 0, 2), ("disappeared", "thread", 1, 0)], changes);
+        Assert.Equal(["Demo.Client"], diff[0].GetProperty("processes").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal("Demo.Client.Call", diff[0].GetProperty("frames")[0].GetProperty("method").GetString());
+
+        JsonElement same = await Api.GetJsonAsync($"/api/diff?from={Id}&to={Id}");
+        Assert.All(same.EnumerateArray(), c => Assert.Equal("same", c.GetProperty("change").GetString()));
+        Assert.Equal(400, (int)(await Api.Client.GetAsync($"/api/diff?from={Id}")).StatusCode);
+        Assert.Equal(404, (int)(await Api.Client.GetAsync($"/api/diff?from={Id}&to=nope")).StatusCode);
+    }
+
     private static JsonElement Cell(JsonElement result, int row, string column)
     {
         int i = result.GetProperty("columns").EnumerateArray().Select(c => c.GetString()).ToList().IndexOf(column);
