@@ -53,6 +53,22 @@ public sealed class CatalogTests
     }
 
     [Fact]
+    public async Task ASnapshotOfANewerSchemaIsRefusedNotMisread()
+    {
+        using var directory = new TempDirectory();
+        string newer = await SlowRpcSnapshot.WriteAsync(directory.Path, "from-the-future", Noon);
+        string manifest = Path.Combine(newer, Sideye.Snapshot.SnapshotTables.ManifestFile);
+        await File.WriteAllTextAsync(manifest, (await File.ReadAllTextAsync(manifest)).Replace("\"schema_version\": 1", "\"schema_version\": 99", StringComparison.Ordinal));
+        await SlowRpcSnapshot.WriteAsync(directory.Path, "today", Noon);
+
+        await using RunningServer server = await RunningServer.StartAsync(directory.Path);
+
+        JsonElement list = await server.GetJsonAsync("/api/snapshots");
+        Assert.Equal(["today"], list.EnumerateArray().Select(s => s.GetProperty("id").GetString()));
+        Assert.Contains("\"schema_version\": 99", await File.ReadAllTextAsync(manifest)); // the edit took
+    }
+
+    [Fact]
     public async Task ADeletedSnapshotGoesAway()
     {
         using var directory = new TempDirectory();

@@ -97,6 +97,10 @@ public sealed partial class SnapshotCatalog(
         try
         {
             SnapshotManifest manifest = SnapshotWriter.ReadManifest(directory);
+            // A newer schema may mean columns changed meaning: better refused than misread.
+            if (manifest.SchemaVersion > SnapshotTables.SchemaVersion)
+                throw new InvalidDataException($"it was written by a newer Sideye ({manifest.ToolVersion}, snapshot schema {manifest.SchemaVersion}; " +
+                    $"this server reads schema {SnapshotTables.SchemaVersion} and older). Serve it with that version or newer.");
             IReadOnlyList<TableSource> tables = SnapshotLayout.Find(directory);
             var snapshot = new LoadedSnapshot(id, directory, manifest);
             engine.AttachSnapshot(snapshot.Catalog, tables);
