@@ -161,6 +161,8 @@ public sealed class BuiltInTablesTests : IAsyncLifetime
             found.GetProperty("rows").EnumerateArray().Select(r => (r[1].GetInt64(), r[4].GetString()!)));
         Assert.All(found.GetProperty("rows").EnumerateArray(), r => Assert.Equal("Handler_Handle", r[0].GetString()));
 
+        Assert.Equal("[[4]]", (await Api.RowsAsync(Id, "SELECT count(*) FROM all_captured_data WHERE column_name IN ('request', 'raw_request') AND column_name = \"column\"")).GetRawText());
+
         JsonElement methods = await Api.GetJsonAsync($"/api/snapshots/{Id}/search?text=Worker.Run");
         JsonElement row = Assert.Single(methods.GetProperty("rows").EnumerateArray());
         Assert.Equal(("frames", 13L), (row[0].GetString(), row[1].GetInt64()));

@@ -37,7 +37,7 @@ public static class SearchEndpoints
         // contains() rather than LIKE: the text is matched as typed, '%' and '_' included.
         string sql = $"""
             SELECT * FROM (
-                SELECT table_name AS source, stack_id, pid, depth, "column", value
+                SELECT table_name AS source, stack_id, pid, depth, column_name AS "column", value
                 FROM {SpecViewSql.AllCapturedData} WHERE contains(lower(value), {needle})
                 UNION ALL
                 SELECT 'frames' AS source, stack_id, pid, depth, 'method' AS "column", method AS value

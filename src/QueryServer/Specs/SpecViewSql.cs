@@ -135,9 +135,10 @@ public static class SpecViewSql
         $"CREATE OR REPLACE VIEW {SqlText.Identifier(table.Name)} AS\n{JsonPathRewriter.Rewrite(table.Sql)}\n";
 
     /// <summary>
-    /// <c>all_captured_data(table_name, stack_id, column, value, pid, depth)</c>: every non-null cell of every
-    /// function table as text (raw and extra columns included), for full-text search such as finding where
-    /// else an address appears.
+    /// <c>all_captured_data(table_name, stack_id, column, value, pid, depth, column_name)</c>: every non-null cell of
+    /// every function table as text (raw and extra columns included), for full-text search such as finding where
+    /// else an address appears. <c>column_name</c> is <c>column</c> under a name SQL needs no quotes for (<c>column</c>
+    /// is a keyword; it stays for the queries written with it).
     /// </summary>
     internal static string AllCapturedDataView(SpecSql spec)
     {
@@ -149,12 +150,12 @@ public static class SpecViewSql
                 continue;
             string casts = string.Join(", ", columns.Select(c => $"CAST({SqlText.Identifier(c)} AS VARCHAR) AS {SqlText.Identifier(c)}"));
             string on = string.Join(", ", columns.Select(SqlText.Identifier));
-            parts.Add($"SELECT {SqlText.Literal(table.Table)} AS table_name, stack_id, \"column\", value, pid, depth FROM "
+            parts.Add($"SELECT {SqlText.Literal(table.Table)} AS table_name, stack_id, \"column\", value, pid, depth, \"column\" AS column_name FROM "
                 + $"(UNPIVOT (SELECT stack_id, pid, depth, {casts} FROM {SqlText.Identifier(table.Table)}) ON {on} INTO NAME \"column\" VALUE value)");
         }
         if (parts.Count == 0)
             parts.Add("SELECT CAST(NULL AS VARCHAR) AS table_name, CAST(NULL AS BIGINT) AS stack_id, CAST(NULL AS VARCHAR) AS \"column\", "
-                + "CAST(NULL AS VARCHAR) AS value, CAST(NULL AS INTEGER) AS pid, CAST(NULL AS INTEGER) AS depth WHERE false");
+                + "CAST(NULL AS VARCHAR) AS value, CAST(NULL AS INTEGER) AS pid, CAST(NULL AS INTEGER) AS depth, CAST(NULL AS VARCHAR) AS column_name WHERE false");
         return $"CREATE OR REPLACE VIEW {AllCapturedData} AS\n" + string.Join("\nUNION ALL\n", parts);
     }
 }
