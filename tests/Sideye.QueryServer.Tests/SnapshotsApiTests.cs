@@ -68,5 +68,7 @@ public sealed class SnapshotsApiTests(SlowRpcServer fixture)
         Assert.Equal(501, (int)response.StatusCode);
         JsonElement problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Contains("sideye serve --allow-capture", problem.GetProperty("detail").GetString());
+        using HttpResponseMessage processes = await Server.Client.GetAsync("/api/processes");
+        Assert.Equal(501, (int)processes.StatusCode); // command lines can hold secrets: listed only where capture is allowed
     }
 }

@@ -17,6 +17,7 @@ internal static class Program
             SpecCommand.Create(),
             ExtPathCommand.Create(),
             GenerateKeyCommand.Create(),
+            PsCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -35,6 +35,17 @@ public static class SnapshotEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status501NotImplemented);
 
+        endpoints.MapGet("/api/processes", (QueryServerOptions options) => options.SnapshotTaker is { } taker
+                ? Results.Ok(taker.ListProcesses())
+                : Results.Problem(statusCode: StatusCodes.Status501NotImplemented, title: "Capture not available", detail: NoCapture))
+            .WithTags(Tag)
+            .WithName("ListProcesses")
+            .WithSummary("The .NET processes this server can snapshot")
+            .WithDescription("This machine's .NET processes (pid, name, command line, runtime version), as `sideye ps` lists them: what POST /api/snapshots "
+                + "takes. Like capture, only with `sideye serve --allow-capture` (command lines can hold secrets), else 501.")
+            .Produces<List<LiveProcess>>()
+            .ProducesProblem(StatusCodes.Status501NotImplemented);
+
         group.MapGet("/{id}", (string id, SnapshotCatalog catalog) => catalog.Get(id).Manifest)
             .WithName("GetSnapshot")
             .WithSummary("Get a snapshot's manifest")
@@ -45,14 +56,16 @@ public static class SnapshotEndpoints
         return endpoints;
     }
 
+    private const string NoCapture = "This server only serves snapshots. Start it with `sideye serve --allow-capture` to take snapshots through the API, "
+        + "or take them with `sideye snap --out <snapshots folder>`.";
+
     // Captures pause the targets: one at a time, however many clients ask.
     private static readonly SemaphoreSlim CaptureGate = new(1, 1);
 
     private static async Task<IResult> TakeAsync(TakeSnapshotRequest body, SnapshotCatalog catalog, SpecState spec, QueryServerOptions options, HttpContext context)
     {
         if (options.SnapshotTaker is not { } taker)
-            return Results.Problem(statusCode: StatusCodes.Status501NotImplemented, title: "Capture not available",
-                detail: "This server only serves snapshots. Start it with `sideye serve --allow-capture` to take snapshots through the API, or take them with `sideye snap --out <snapshots folder>`.");
+            return Results.Problem(statusCode: StatusCodes.Status501NotImplemented, title: "Capture not available", detail: NoCapture);
         if (body.Pids is not { Count: > 0 } || body.Pids.Any(p => p <= 0))
             throw new BadHttpRequestException("Give the processes to snapshot as \"pids\": [1234, 5678] (positive process ids).");
         if (body.PauseMode is not (null or "clone" or "stop"))

@@ -1,5 +1,3 @@
-using Sideye.SpecCompiler;
-
 namespace Sideye.QueryServer.Capture;
 
 /// <summary>
@@ -12,18 +10,8 @@ public interface ISnapshotTaker
     /// <summary>Snapshots the processes with the spec in force into the request's folder.</summary>
     /// <exception cref="SnapshotCaptureException">Nothing could be captured (no such process, not .NET, no permission): the reason and what to do.</exception>
     Task<TakenSnapshot> TakeAsync(SnapshotRequest request, CancellationToken cancellationToken);
+
+    /// <summary>This machine's .NET processes the server could snapshot (as `sideye ps` lists them).</summary>
+    IReadOnlyList<LiveProcess> ListProcesses();
 }
 
-/// <summary>What to snapshot: live processes, the capture plan of the spec in force, where to write.</summary>
-/// <param name="Pids">The live processes, snapshotted at one instant.</param>
-/// <param name="PauseMode"><c>clone</c>, <c>stop</c>, or null for the default.</param>
-/// <param name="Plan">What to capture: the spec in force's.</param>
-/// <param name="Spec">Which spec it was (its file and version), recorded in the snapshot's manifest; null for none.</param>
-/// <param name="OutDirectory">The snapshots folder the server serves.</param>
-public sealed record SnapshotRequest(IReadOnlyList<int> Pids, string? PauseMode, CapturePlan Plan, string? Spec, string OutDirectory);
-
-/// <summary>The snapshot written (its directory), and the processes that could not be captured.</summary>
-public sealed record TakenSnapshot(string Directory, IReadOnlyList<string> Errors);
-
-/// <summary>A snapshot request that could not be carried out: HTTP 400 with the reason.</summary>
-public sealed class SnapshotCaptureException(string message) : Exception(message);

@@ -31,4 +31,7 @@ internal sealed class ServerSnapshotTaker : ISnapshotTaker
             throw new SnapshotCaptureException("nothing was captured: " + string.Join("; ", outcome.Errors));
         return new TakenSnapshot(outcome.Directory, outcome.Errors);
     }
+
+    public IReadOnlyList<LiveProcess> ListProcesses() =>
+        [.. ProcessDiscovery.List().Select(p => new LiveProcess(p.Pid, p.Name, p.CommandLine, p.RuntimeVersion))];
 }

@@ -13,6 +13,7 @@ internal static class SnapCommand
     public static Command Create()
     {
         var pids = new Option<int[]>("--pid") { Description = "PID of a live .NET process; repeat for several processes in one snapshot." };
+        var names = new Option<string[]>("--name") { Description = "A live .NET process by the name `sideye ps` shows (SlowRpc.Server); repeatable; `*` and `?` match several (SlowRpc.*)." };
         var dump = new Option<FileInfo?>("--dump") { Description = "A Linux core dump (e.g. from `dotnet-dump collect`) instead of live processes." };
         var outDir = new Option<DirectoryInfo>("--out")
         {
@@ -33,14 +34,14 @@ internal static class SnapCommand
         pauseMode.AcceptOnlyFromAmong("clone", "stop");
         var command = new Command("snap", "Snapshot live processes (--pid, repeatable) or a core dump (--dump): every thread stack and every async logical stack. Prints the snapshot directory as the last line.")
         {
-            pids, dump, outDir, spec, maxPause, pauseMode,
+            pids, names, dump, outDir, spec, maxPause, pauseMode,
         };
         command.Validators.Add(result =>
         {
-            bool hasPid = result.GetValue(pids) is { Length: > 0 };
+            bool hasPid = result.GetValue(pids) is { Length: > 0 } || result.GetValue(names) is { Length: > 0 };
             bool hasDump = result.GetValue(dump) is not null;
             if (hasPid == hasDump)
-                result.AddError("give either --pid <PID> (repeatable) or --dump <core>, not both and not neither.");
+                result.AddError("give either --pid <PID> or --name <process name> (repeatable), or --dump <core>: not both and not neither.");
         });
         // System.CommandLine cancels this token on Ctrl-C and SIGTERM; the capture's finally blocks then
         // resume and detach every target.
@@ -71,7 +72,7 @@ internal static class SnapCommand
             {
                 outcome = parse.GetValue(dump) is FileInfo core
                     ? await session.SnapDumpAsync(core.FullName, parse.GetValue(outDir)!.FullName, cancellationToken)
-                    : await session.SnapLiveAsync(parse.GetValue(pids)!, parse.GetValue(outDir)!.FullName, cancellationToken);
+                    : await session.SnapLiveAsync(Targets(parse.GetValue(pids), parse.GetValue(names)), parse.GetValue(outDir)!.FullName, cancellationToken);
             }
             catch (TargetException e)
             {
@@ -95,6 +96,19 @@ internal static class SnapCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The pids given, then those of the processes named (each name resolved against `sideye ps`'s list).</summary>
+    private static IReadOnlyList<int> Targets(int[]? pids, string[]? names)
+    {
+        var all = new List<int>(pids ?? []);
+        if (names is { Length: > 0 })
+        {
+            IReadOnlyList<DotnetProcess> running = ProcessDiscovery.List();
+            foreach (string name in names)
+                all.AddRange(ProcessDiscovery.ByName(name, running).Select(p => p.Pid));
+        }
+        return [.. all.Distinct()];
     }
 
     private static void PrintSummary(SnapshotOutcome outcome)

@@ -1,0 +1,77 @@
+using System.Text.RegularExpressions;
+using Microsoft.Diagnostics.NETCore.Client;
+
+namespace Sideye.Capture.Target;
+
+/// <summary>A .NET process of this machine, as `sideye ps` lists it.</summary>
+/// <param name="RuntimeVersion">The version of the runtime it loaded (from the path of its libcoreclr.so), when known.</param>
+public sealed record DotnetProcess(int Pid, string Name, string? CommandLine, string? RuntimeVersion);
+
+/// <summary>
+/// Finds this machine's .NET processes the way <c>dotnet-dump ps</c> does: the runtime's diagnostics IPC
+/// (<see cref="DiagnosticsClient.GetPublishedProcesses"/>), then /proc for names and command lines.
+/// </summary>
+public static partial class ProcessDiscovery
+{
+    /// <summary>Every .NET process this user can see, by pid, this process excluded.</summary>
+    public static IReadOnlyList<DotnetProcess> List()
+    {
+        var found = new List<DotnetProcess>();
+        foreach (int pid in DiagnosticsClient.GetPublishedProcesses().Distinct().Order())
+        {
+            if (pid == Environment.ProcessId)
+                continue;
+            try
+            {
+                LinuxProcess p = LinuxProcess.Inspect(pid);
+                found.Add(new DotnetProcess(p.Pid, p.Name, p.CommandLine, RuntimeVersion(pid)));
+            }
+            catch (TargetException)
+            {
+                // Gone since it was listed, or not ours to read: not a process we could capture either.
+            }
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// The processes named <paramref name="pattern"/> (the name `ps` shows; <c>*</c> and <c>?</c> match any text and
+    /// one character). A plain name must match exactly one process, a pattern at least one; otherwise
+    /// <see cref="TargetException"/> says what was found.
+    /// </summary>
+    public static IReadOnlyList<DotnetProcess> ByName(string pattern, IReadOnlyList<DotnetProcess> processes)
+    {
+        bool glob = pattern.IndexOfAny(['*', '?']) >= 0;
+        var regex = new Regex("^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        List<DotnetProcess> matches = [.. processes.Where(p => regex.IsMatch(p.Name))];
+        string seen = processes.Count == 0 ? "no .NET process is running (or none this user can see)"
+            : ".NET processes here: " + string.Join(", ", processes.Select(p => $"{p.Name} ({p.Pid})"));
+        if (matches.Count == 0)
+            throw new TargetException($"--name {pattern}", $"matches no .NET process; {seen}. `sideye ps` lists them.");
+        if (!glob && matches.Count > 1)
+            throw new TargetException($"--name {pattern}", $"matches {matches.Count} processes ({string.Join(", ", matches.Select(p => p.Pid))}): give --pid, or a pattern such as '{pattern}*' to take them all.");
+        return matches;
+    }
+
+    // .../shared/Microsoft.NETCore.App/10.0.12/libcoreclr.so: the folder is the runtime's version.
+    private static string? RuntimeVersion(int pid)
+    {
+        try
+        {
+            foreach (string line in File.ReadLines($"/proc/{pid}/maps"))
+            {
+                Match m = CoreClrPath().Match(line);
+                if (m.Success)
+                    return m.Groups[1].Value;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return null;
+    }
+
+    [GeneratedRegex(@"/Microsoft\.NETCore\.App/([0-9][^/]*)/libcoreclr\.so")]
+    private static partial Regex CoreClrPath();
+}
