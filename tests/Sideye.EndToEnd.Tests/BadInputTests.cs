@@ -100,7 +100,7 @@ public sealed class BadInputTests
     {
         RunResult r = Repo.Sideye("snap", "--out", Out());
         Assert.Equal(2, r.ExitCode); // a usage error, like every other command line that does not parse
-        Assert.Contains("sideye: give either --pid <PID> (repeatable) or --dump <core>", r.Stderr);
+        Assert.Contains("sideye: give either --pid <PID> or --name <process name> (repeatable), or --dump <core>", r.Stderr);
         Assert.Contains("Run `sideye snap --help` for the options.", r.Stderr);
         Assert.Equal("", r.Stdout); // the error, not pages of help
     }
