@@ -48,6 +48,7 @@ public static class QueryServerHost
         services.AddSingleton(options);
         services.AddSingleton<DuckDbEngine>();
         services.AddSingleton<QueryRunner>();
+        services.AddSingleton<AllSnapshotsCatalog>();
         services.AddSingleton<SnapshotCatalog>();
         services.AddSingleton<StackStore>();
         services.AddSingleton<SpecState>();

@@ -214,6 +214,20 @@ public sealed class BuiltInTablesTests : IAsyncLifetime
         Assert.Equal(404, (int)(await Api.Client.GetAsync($"/api/diff?from={Id}&to=nope")).StatusCode);
     }
 
+    [Fact]
+    public async Task One_query_compares_every_loaded_snapshot()
+    {
+        using HttpResponseMessage response = await Api.Client.PostAsync("/api/query", new StringContent(
+            """{"sql": "SELECT snapshot_id, count(*) FROM stacks GROUP BY ALL ORDER BY 1"}""", System.Text.Encoding.UTF8, "application/json"));
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        Assert.Equal($"[[\"{OldId}\",1],[\"{Id}\",5]]", JsonDocument.Parse(body).RootElement.GetProperty("rows").GetRawText());
+
+        using HttpResponseMessage spec = await Api.Client.PostAsync("/api/query", new StringContent(
+            """{"sql": "SELECT snapshot_id, stack_id, request->>'SentAtNanos' IS NOT NULL FROM Handler_Handle ORDER BY 2"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal($"[[\"{Id}\",11,true],[\"{Id}\",12,true]]", JsonDocument.Parse(await spec.Content.ReadAsStringAsync()).RootElement.GetProperty("rows").GetRawText());
+    }
+
     private static JsonElement Cell(JsonElement result, int row, string column)
     {
         int i = result.GetProperty("columns").EnumerateArray().Select(c => c.GetString()).ToList().IndexOf(column);

@@ -30,7 +30,28 @@ public static class QueryEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+        endpoints.MapPost("/api/query", RunAcrossAsync)
+            .WithTags("Query")
+            .WithName("QueryAllSnapshots")
+            .WithSummary("Run one SELECT over every loaded snapshot")
+            .WithDescription("""
+                As the per-snapshot query, over every table of every loaded snapshot at once, each with a `snapshot_id` column:
+                `SELECT snapshot_id, count(*) FROM stacks WHERE awaiting = 'SemaphoreSlim.WaitAsync' GROUP BY ALL ORDER BY 1`
+                shows how the handlers waiting on a lock grew from one snapshot to the next. One snapshot's tables are also
+                reachable from here by its id: `"<id>".stacks`.
+                """)
+            .Accepts<QueryRequest>("application/json")
+            .Produces<QueryResult>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
         return endpoints;
+    }
+
+    private static Task<QueryResult> RunAcrossAsync(QueryRequest request, QueryRunner runner, HttpContext context)
+    {
+        if (request is null || string.IsNullOrWhiteSpace(request.Sql))
+            throw new QueryRejectedException("Invalid SQL", "The body must be {\"sql\": \"SELECT ...\"} with a non-empty query.");
+        return runner.RunAsync(DuckDbEngine.AllSnapshots, request.Sql, context.RequestAborted);
     }
 
     private static async Task<QueryResult> RunAsync(string id, QueryRequest request, SnapshotCatalog catalog, QueryRunner runner, HttpContext context)

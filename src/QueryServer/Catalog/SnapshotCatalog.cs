@@ -15,6 +15,7 @@ public sealed partial class SnapshotCatalog(
     DuckDbEngine engine,
     QueryServerOptions options,
     IEnumerable<ISnapshotViewProvider> viewProviders,
+    AllSnapshotsCatalog allSnapshots,
     ILogger<SnapshotCatalog> logger)
 {
     private readonly string _root = Path.GetFullPath(options.SnapshotsDirectory);
@@ -43,6 +44,8 @@ public sealed partial class SnapshotCatalog(
         try
         {
             Directory.CreateDirectory(_root);
+            int before = _loaded.Count;
+            var loadedBefore = new HashSet<string>(_loaded.Keys, StringComparer.Ordinal);
             var present = new HashSet<string>(StringComparer.Ordinal);
             foreach (string directory in Directory.EnumerateDirectories(_root))
             {
@@ -57,6 +60,8 @@ public sealed partial class SnapshotCatalog(
                 Unload(id);
             foreach (string id in _failed.Keys.Where(id => !present.Contains(id)).ToList())
                 _failed.Remove(id);
+            if (_loaded.Count != before || !loadedBefore.SetEquals(_loaded.Keys))
+                allSnapshots.Rebuild([.. _loaded.Values]);
         }
         finally
         {
@@ -74,6 +79,7 @@ public sealed partial class SnapshotCatalog(
         try
         {
             action([.. _loaded.Values]);
+            allSnapshots.Rebuild([.. _loaded.Values]); // the action may have changed what the views are over (the spec)
         }
         finally
         {

@@ -20,6 +20,9 @@ public sealed class DuckDbEngine : IDisposable
     /// <summary>The stacks as captured, under the <c>stacks</c> view the spec may extend (see <see cref="Specs.SpecViewSql"/>).</summary>
     public const string CapturedStacks = "captured_stacks";
 
+    /// <summary>The catalog of <c>POST /api/query</c>: every loaded snapshot's tables with a <c>snapshot_id</c> column.</summary>
+    public const string AllSnapshots = "all_snapshots";
+
     public DuckDbEngine(QueryServerOptions options)
     {
         string snapshots = Path.GetFullPath(options.SnapshotsDirectory);
@@ -36,6 +39,8 @@ public sealed class DuckDbEngine : IDisposable
         setup.Add($"SET allowed_directories = [{SqlText.Literal(Path.TrimEndingDirectorySeparator(snapshots) + "/")}]");
         setup.Add("SET enable_external_access = false");
         setup.Add("SET lock_configuration = true");
+        setup.Add($"ATTACH ':memory:' AS {SqlText.Identifier(AllSnapshots)}");
+        setup.AddRange(JsonMacros.CreateStatements(SqlText.Identifier(AllSnapshots) + ".main."));
         foreach (string sql in setup)
             Execute(_root, sql);
     }
