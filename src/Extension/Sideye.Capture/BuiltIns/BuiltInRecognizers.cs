@@ -8,7 +8,11 @@ namespace Sideye.Capture.BuiltIns;
 /// </summary>
 internal static class BuiltInRecognizers
 {
-    private static readonly IReadOnlyList<IBuiltInRecognizer> All = [];
+    private static readonly IReadOnlyList<IBuiltInRecognizer> All =
+    [
+        new Grpc.GrpcClientCalls(),
+        new Http.AspNetCoreRequests(),
+    ];
 
     /// <summary>The recognizers a capture with this plan runs: none when its spec switched the built-ins off.</summary>
     public static IReadOnlyList<IBuiltInRecognizer> For(CapturePlan plan) => plan.BuiltIns ? All : [];

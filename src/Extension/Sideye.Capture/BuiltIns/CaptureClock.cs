@@ -11,6 +11,9 @@ namespace Sideye.Capture.BuiltIns;
 /// </summary>
 public sealed record CaptureClock(DateTime WallUtc, long? StopwatchTimestamp, long? TickCount64, string Source)
 {
+    /// <summary>Whether the capture was of a live process on this machine (its /proc can be read); false for a dump.</summary>
+    public bool IsLive => StopwatchTimestamp is not null;
+
     /// <summary>This process's clocks now: the instant of a live capture.</summary>
     public static CaptureClock Now(string source) =>
         new(DateTime.UtcNow, Stopwatch.GetTimestamp(), Environment.TickCount64, source);
