@@ -66,9 +66,17 @@ PY
 
 echo
 echo "== 5. The walkthrough's questions, answered by SQL over the snapshot"
-echo "-- Where are the 100 logical clients? (async stacks, not on any thread)"
-q "SELECT s.pid, s.kind, f.method, count(*) AS stacks FROM stacks s JOIN frames f USING (stack_id)
+echo "-- Where are the 100 logical clients? (async stacks, each joined to its gRPC call down to the HTTP/2 stream)"
+q "SELECT s.pid, s.kind, f.method, count(*) AS stacks,
+          count(*) FILTER (WHERE EXISTS (SELECT 1 FROM frames h WHERE h.stack_id = s.stack_id AND h.method LIKE 'System.Net.Http.Http2Connection.Http2Stream.%')) AS reaching_http2
+   FROM stacks s JOIN frames f USING (stack_id)
    WHERE f.method = 'SlowRpc.Client.LogicalClient.RunClientAsync' GROUP BY ALL"
+echo "-- Which server handler has waited longest, and whose call is it? (built-in: request starts, the gRPC link to the client)"
+q "SELECT s.stack_id AS handler_stack, round(s.wait_ms) AS waited_ms, s.awaiting, g.stream_id, c.stack_id AS client_stack,
+          c.local_endpoint AS client_endpoint, c.method
+   FROM stacks s JOIN grpc_server_calls g USING (stack_id)
+   JOIN grpc_client_calls c ON c.stream_id = g.stream_id AND c.local_endpoint = g.remote_endpoint AND c.remote_endpoint = g.local_endpoint
+   ORDER BY s.wait_ms DESC NULLS LAST LIMIT 3"
 echo "-- What are the server's GetInfo handlers doing? (grouped by the line they await at)"
 q "SELECT f.line, s.awaiting, count(*) AS handlers FROM stacks s JOIN frames f USING (stack_id)
    WHERE f.method = 'SlowRpc.Server.InfoService.GetInfo' GROUP BY ALL ORDER BY handlers DESC"
