@@ -18,6 +18,9 @@ internal sealed class BuiltInContext
     private readonly Dictionary<int, (DateTime Since, string Source)> _waits = new();
     private readonly List<StackContinuation> _continuations = new();
     private readonly List<string> _warnings;
+    // Per box type: where its state machine's `this` is (ClrMD resolves a generic state machine struct's fields
+    // anew for each ClrValueType, tens of milliseconds each: a hundred calls took seconds). Null: it has none.
+    private readonly Dictionary<ulong, (int StateMachine, bool IsStruct, int This)?> _thisLayouts = new();
 
     public BuiltInContext(ClrRuntime runtime, TargetDac? dac, IReadOnlyList<CapturedStack> stacks, CaptureClock? clock, List<string> warnings)
     {
@@ -70,6 +73,40 @@ internal sealed class BuiltInContext
     public List<DeadlockRow> Deadlocks { get; } = new();
 
     internal IReadOnlyList<StackContinuation> Continuations => _continuations;
+
+    /// <summary>
+    /// The object an async method's state machine runs on (its <c>&lt;&gt;4__this</c>), from the box that holds the
+    /// state machine (an embedded struct in Release builds, a class in Debug builds); null when there is none.
+    /// </summary>
+    public ClrObject? StateMachineThis(ulong boxAddress)
+    {
+        IDataReader memory = Runtime.DataTarget.DataReader;
+        uint pointer = (uint)memory.PointerSize;
+        if (!memory.ReadPointer(boxAddress, out ulong methodTable) || methodTable == 0)
+            return null;
+        if (!_thisLayouts.TryGetValue(methodTable, out var layout))
+        {
+            layout = null;
+            ClrType? boxType = Heap.GetObject(boxAddress).Type;
+            if (boxType?.GetFieldByName("StateMachine") is ClrInstanceField sm)
+            {
+                ClrType? smType = sm.IsObjectReference ? Heap.GetObject(boxAddress).ReadObjectField(sm.Name!).Type : sm.Type;
+                if (smType?.GetFieldByName("<>4__this") is { IsObjectReference: true } thisField)
+                    layout = (sm.Offset, !sm.IsObjectReference, thisField.Offset);
+            }
+            _thisLayouts[methodTable] = layout;
+        }
+        if (layout is not { } l)
+            return null;
+        ulong at = boxAddress + pointer + (ulong)l.StateMachine;
+        if (!l.IsStruct && (!memory.ReadPointer(at, out at) || at == 0))
+            return null;
+        ulong fieldAt = l.IsStruct ? at + (ulong)l.This : at + pointer + (ulong)l.This;
+        if (!memory.ReadPointer(fieldAt, out ulong self) || self == 0)
+            return null;
+        ClrObject o = Heap.GetObject(self);
+        return o.Type is null ? null : o;
+    }
 
     /// <summary>The stack with an async frame whose state machine box (or task) is at <paramref name="address"/>.</summary>
     public int? StackOfObject(ulong address) => _stackOfObject.TryGetValue(address, out int i) ? i : null;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Net;
 using Microsoft.Diagnostics.Runtime;
 
@@ -10,34 +11,38 @@ namespace Sideye.Capture.BuiltIns;
 /// </summary>
 internal static class HeapObjects
 {
+    // Field lookups by name on a type, remembered per ClrType (ClrMD looks a generic instantiation's fields up anew
+    // each time: hundreds of calls cost seconds). Weak: the cache goes with the runtime's types.
+    private static readonly ConditionalWeakTable<ClrType, Dictionary<string, ClrInstanceField?>> Fields = new();
+
+    private static ClrInstanceField? FieldOf(ClrObject o, string name)
+    {
+        if (o.IsNull || o.Type is not { } type)
+            return null;
+        Dictionary<string, ClrInstanceField?> fields = Fields.GetValue(type, _ => new Dictionary<string, ClrInstanceField?>(StringComparer.Ordinal));
+        lock (fields)
+        {
+            if (!fields.TryGetValue(name, out ClrInstanceField? field))
+                fields[name] = field = type.GetFieldByName(name);
+            return field;
+        }
+    }
+
     /// <summary>The object a reference field holds; null when the field is missing or null.</summary>
-    public static ClrObject? Object(this ClrObject o, string field) =>
-        !o.IsNull && o.Type?.GetFieldByName(field) is { IsObjectReference: true } && o.TryReadObjectField(field, out ClrObject value) && !value.IsNull ? value : null;
+    public static ClrObject? Object(this ClrObject o, string field)
+    {
+        if (FieldOf(o, field) is not { IsObjectReference: true } f)
+            return null;
+        ClrObject value = o.ReadObjectField(f);
+        return value.IsNull ? null : value;
+    }
 
     /// <summary>A primitive field's value; null when the field is missing.</summary>
     public static T? Value<T>(this ClrObject o, string field) where T : unmanaged =>
-        !o.IsNull && o.Type?.GetFieldByName(field) is not null && o.TryReadField(field, out T value) ? value : null;
+        FieldOf(o, field) is { } f ? o.ReadField<T>(f) : null;
 
     public static string? String(this ClrObject o, string field) =>
         o.Object(field) is { } s && s.Type?.IsString == true ? (string?)s : null;
-
-    /// <summary>
-    /// The object an async method's state machine runs on (its <c>&lt;&gt;4__this</c>), from the box that holds the
-    /// state machine (an embedded struct in Release builds, a class in Debug builds); null when there is none.
-    /// </summary>
-    public static ClrObject? StateMachineThis(ClrHeap heap, ulong boxAddress)
-    {
-        ClrObject box = heap.GetObject(boxAddress);
-        if (box.Type?.GetFieldByName("StateMachine") is not ClrInstanceField field)
-            return null;
-        if (field.IsObjectReference)
-            return box.Object("StateMachine")?.Object("<>4__this");
-        ClrValueType sm = box.ReadValueTypeField(field);
-        if (sm.Type?.GetFieldByName("<>4__this") is not { IsObjectReference: true })
-            return null;
-        ClrObject self = sm.ReadObjectField("<>4__this");
-        return self.IsNull ? null : self;
-    }
 
     /// <summary>An <see cref="IPEndPoint"/> on the heap as <c>address:port</c> (IPv6 as <c>[address]:port</c>).</summary>
     public static string? Endpoint(ClrObject? endPoint)

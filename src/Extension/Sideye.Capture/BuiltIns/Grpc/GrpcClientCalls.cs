@@ -44,13 +44,19 @@ internal sealed class GrpcClientCalls : IBuiltInRecognizer
     public void Recognize(BuiltInContext context)
     {
         int found = 0;
+        var localBySocket = new Dictionary<ulong, string?>(); // calls share their connection: ask the kernel once per socket
         foreach ((int stack, ClrObject call) in Calls(context))
         {
             found++;
             ClrObject? stream = Http2Stream(context, stack);
             ClrObject? socket = stream?.Object("_connection")?.Object("_stream") is { } s ? Socket(s) : null;
             string? remote = HeapObjects.Endpoint(socket?.Object("_remoteEndPoint") ?? socket?.Object("_rightEndPoint"));
-            string? local = HeapObjects.Endpoint(socket?.Object("_localEndPoint")) ?? (context.Clock?.IsLive == true ? LocalFromKernel(context, socket) : null);
+            string? local = HeapObjects.Endpoint(socket?.Object("_localEndPoint"));
+            if (local is null && socket is { } sk && context.Clock?.IsLive == true)
+            {
+                if (!localBySocket.TryGetValue(sk.Address, out local))
+                    localBySocket[sk.Address] = local = LocalFromKernel(context, sk);
+            }
             context.GrpcClientCalls.Add(new GrpcClientCallRow(stack, 0, MethodOf(call), stream is { } st ? StreamId(st) : null, local, remote,
                 Deadline(call), null, unchecked((long)call.Address)));
         }
@@ -65,7 +71,7 @@ internal sealed class GrpcClientCalls : IBuiltInRecognizer
             foreach (CapturedFrame f in context.Stacks[i].Frames)
             {
                 if (f.ObjectAddress is ulong box && f.Method.StartsWith(CallType, StringComparison.Ordinal) && f.Method.EndsWith(RunCall, StringComparison.Ordinal)
-                    && HeapObjects.StateMachineThis(context.Heap, box) is { } call)
+                    && context.StateMachineThis(box) is { } call)
                 {
                     yield return (i, call);
                     break;
@@ -79,7 +85,7 @@ internal sealed class GrpcClientCalls : IBuiltInRecognizer
         foreach (CapturedFrame f in context.Stacks[stack].Frames)
         {
             if (f.ObjectAddress is ulong box && f.Method.StartsWith(Http2StreamFrame, StringComparison.Ordinal)
-                && HeapObjects.StateMachineThis(context.Heap, box) is { } stream && StreamId(stream) is not null)
+                && context.StateMachineThis(box) is { } stream && StreamId(stream) is not null)
                 return stream;
         }
         return null;

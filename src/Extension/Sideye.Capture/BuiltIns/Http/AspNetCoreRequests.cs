@@ -30,7 +30,7 @@ internal sealed class AspNetCoreRequests : IBuiltInRecognizer
         {
             IReadOnlyList<CapturedFrame> frames = context.Stacks[i].Frames;
             CapturedFrame? outer = frames.LastOrDefault(f => f.ObjectAddress is not null && f.Method.StartsWith(ProcessRequests, StringComparison.Ordinal));
-            if (outer?.ObjectAddress is not ulong box || HeapObjects.StateMachineThis(context.Heap, box) is not { } protocol)
+            if (outer?.ObjectAddress is not ulong box || context.StateMachineThis(box) is not { } protocol)
                 continue;
             string? method = protocol.String("_methodText");
             string? path = protocol.String("<Path>k__BackingField");
