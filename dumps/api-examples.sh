@@ -45,7 +45,9 @@ except ValueError:
 }
 example() { # title, curl arguments...
   local title=$1; shift
-  printf '\n### %s\n\n```sh\ncurl %s\n```\n\n```json\n' "$title" "$*" >>"$OUT.tmp"
+  printf '\n### %s\n\n```sh\ncurl' "$title" >>"$OUT.tmp"
+  printf " %q" "$@" >>"$OUT.tmp"  # quoted, so the line can be pasted into a shell
+  printf '\n```\n\n```json\n' >>"$OUT.tmp"
   curl -s "$@" | shorten >>"$OUT.tmp"
   printf '```\n' >>"$OUT.tmp"
 }
