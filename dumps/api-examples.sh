@@ -45,9 +45,8 @@ except ValueError:
 }
 example() { # title, curl arguments...
   local title=$1; shift
-  printf '\n### %s\n\n```sh\ncurl' "$title" >>"$OUT.tmp"
-  printf " %q" "$@" >>"$OUT.tmp"  # quoted, so the line can be pasted into a shell
-  printf '\n```\n\n```json\n' >>"$OUT.tmp"
+  printf '\n### %s\n\n```sh\ncurl %s\n```\n\n```json\n' "$title" \
+    "$(python3 -c 'import shlex, sys; print(" ".join(shlex.quote(a) for a in sys.argv[1:]))' "$@")" >>"$OUT.tmp"  # pastable
   curl -s "$@" | shorten >>"$OUT.tmp"
   printf '```\n' >>"$OUT.tmp"
 }
