@@ -1,6 +1,6 @@
 using Deadlock;
 
-// Four ways to be stuck for good, then READY <pid> (see dumps/README.md). With "--quiet" nothing contends:
+// Five ways to be stuck for good, then READY <pid> (see dumps/README.md). With "--quiet" nothing contends:
 // the same program, for the test that an uncontended process has empty lock tables.
 if (args.Contains("--quiet"))
 {
@@ -16,12 +16,13 @@ Thread[] stuck =
 [
     .. MonitorDeadlock.Start(),
     .. LockDeadlock.Start(),
-    SemaphoreQueue.Start(),
+    .. SemaphoreQueue.Start(),
+    .. ReaderWriter.Start(),
 ];
 Task cycle = AsyncCycle.Start();
 
 // Every thread asleep in its wait, and the async waiters queued on the semaphore: then all are stuck.
-while (stuck.Any(t => (t.ThreadState & ThreadState.WaitSleepJoin) == 0) || SemaphoreQueue.Gate.CurrentCount != 0 || !AsyncCycle.BothAwaiting)
+while (stuck.Any(t => (t.ThreadState & ThreadState.WaitSleepJoin) == 0) || ReaderWriter.Catalog.WaitingReadCount != 1 || !AsyncCycle.BothAwaiting)
     Thread.Sleep(20);
 Thread.Sleep(300); // past any spinning in the lock slow paths
 Console.WriteLine($"READY {Environment.ProcessId}");

@@ -66,6 +66,9 @@ public sealed class QueryServerProcess : IDisposable
         }
     }
 
+    /// <summary>"running" or how it ended: for a failed request's message (did the server die, or only the connection?).</summary>
+    public string State => _process.HasExited ? $"exited with code {_process.ExitCode}" : "running";
+
     public void Dispose()
     {
         _http.Dispose();

@@ -143,7 +143,17 @@ public sealed class WalkthroughRestTests : IAsyncLifetime
     {
         for (int attempt = 1; ; attempt++)
         {
-            (int status, JsonElement taken) = await Api.PostJsonAsync("/api/snapshots", new { pids = new[] { _serverPid, _clientPid } });
+            int status;
+            JsonElement taken;
+            try
+            {
+                (status, taken) = await Api.PostJsonAsync("/api/snapshots", new { pids = new[] { _serverPid, _clientPid } });
+            }
+            catch (HttpRequestException e)
+            {
+                await Task.Delay(500); // time for an exit to be seen
+                throw new InvalidOperationException($"POST /api/snapshots failed; the query server is {_server!.State} (its log: {_work}/serve.log, kept with SIDEYE_KEEP_E2E=1)", e);
+            }
             Assert.True(status == 201, $"POST /api/snapshots: {status} {taken}");
             Assert.Equal(0, taken.GetProperty("errors").GetArrayLength());
             string id = taken.GetProperty("snapshot").GetProperty("id").GetString()!;

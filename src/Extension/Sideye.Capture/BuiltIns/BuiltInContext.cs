@@ -16,6 +16,8 @@ internal sealed class BuiltInContext
     private readonly Dictionary<uint, int> _stackOfOsThread = new();
     private readonly Dictionary<int, int> _stackOfManagedThread = new();
     private readonly Dictionary<int, (DateTime Since, string Source)> _waits = new();
+    private readonly Dictionary<ulong, List<int>> _stacksAwaiting = new();
+    private Dictionary<ulong, ClrThread>? _threadsByAddress;
     private readonly List<StackContinuation> _continuations = new();
     private readonly List<string> _warnings;
     // Per box type: where its state machine's `this` is (ClrMD resolves a generic state machine struct's fields
@@ -38,6 +40,12 @@ internal sealed class BuiltInContext
                 _stackOfManagedThread.TryAdd(managed, i);
             if (s.TaskAddress is ulong task)
                 _stackOfObject.TryAdd(task, i);
+            if (s.AwaitedAddress is ulong awaited)
+            {
+                if (!_stacksAwaiting.TryGetValue(awaited, out List<int>? list))
+                    _stacksAwaiting[awaited] = list = new List<int>(1);
+                list.Add(i);
+            }
             foreach (CapturedFrame f in s.Frames)
             {
                 if (f.ObjectAddress is ulong box)
@@ -110,6 +118,16 @@ internal sealed class BuiltInContext
 
     /// <summary>The stack with an async frame whose state machine box (or task) is at <paramref name="address"/>.</summary>
     public int? StackOfObject(ulong address) => _stackOfObject.TryGetValue(address, out int i) ? i : null;
+
+    /// <summary>The async stacks whose innermost call awaits the object at <paramref name="address"/> (a task, a value-task source).</summary>
+    public IReadOnlyList<int> StacksAwaiting(ulong address) => _stacksAwaiting.TryGetValue(address, out List<int>? list) ? list : [];
+
+    /// <summary>The runtime's thread whose Thread object is at <paramref name="address"/> (a sync block's owner).</summary>
+    public ClrThread? ThreadAt(ulong address)
+    {
+        _threadsByAddress ??= Runtime.Threads.Where(t => t.Address != 0).GroupBy(t => t.Address).ToDictionary(g => g.Key, g => g.First());
+        return _threadsByAddress.TryGetValue(address, out ClrThread? thread) ? thread : null;
+    }
 
     public int? StackOfOsThread(uint osThreadId) => _stackOfOsThread.TryGetValue(osThreadId, out int i) ? i : null;
 

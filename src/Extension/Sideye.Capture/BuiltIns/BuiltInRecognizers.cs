@@ -12,6 +12,7 @@ internal static class BuiltInRecognizers
     [
         new Grpc.GrpcClientCalls(),
         new Http.AspNetCoreRequests(),
+        new Locks.Locks(), // last: its deadlocks are cycles over every wait found before it
     ];
 
     /// <summary>The recognizers a capture with this plan runs: none when its spec switched the built-ins off.</summary>

@@ -48,6 +48,7 @@ internal sealed class AsyncStackWalker
         }
 
         var stacks = new List<CapturedStack>();
+        var walked = new HashSet<ulong>();
         foreach (LiveBox leaf in live.Values.OrderBy(b => b.Box.Address))
         {
             if (hasCallee.Contains(leaf.Box.Address))
@@ -58,15 +59,32 @@ internal sealed class AsyncStackWalker
             while (frames.Count < MaxChainLength && seen.Add(current) && live.TryGetValue(current, out LiveBox? info))
             {
                 frames.Add(FrameOf(info));
+                walked.Add(current);
                 if (!callerOf.TryGetValue(current, out current))
                     break;
             }
-            stacks.Add(new CapturedStack(StackKinds.Async, frames,
-                State: leaf.State == -1 ? "running" : "awaiting",
-                Awaiting: leaf.State >= 0 ? AwaitedThing(leaf) : null,
-                TaskAddress: leaf.Box.Address));
+            stacks.Add(StackOf(leaf, frames));
+        }
+
+        // What no leaf led to is a cycle: methods awaiting each other's tasks (A awaits B's task, B awaits A's), where
+        // every box is some other box's caller. Each is listed as a stack of its own, awaiting the next one's task:
+        // none of them is the outer call of another, and the built-in recognizers find the cycle in what they await.
+        foreach (LiveBox member in live.Values.OrderBy(b => b.Box.Address))
+        {
+            if (walked.Add(member.Box.Address))
+                stacks.Add(StackOf(member, [FrameOf(member)]));
         }
         return stacks;
+    }
+
+    private CapturedStack StackOf(LiveBox leaf, List<CapturedFrame> frames)
+    {
+        (string? awaiting, ulong? awaitedAddress) = leaf.State >= 0 ? AwaitedThing(leaf) : (null, null);
+        return new CapturedStack(StackKinds.Async, frames,
+            State: leaf.State == -1 ? "running" : "awaiting",
+            Awaiting: awaiting,
+            TaskAddress: leaf.Box.Address,
+            AwaitedAddress: awaitedAddress);
     }
 
     private CapturedFrame FrameOf(LiveBox box)
@@ -86,7 +104,7 @@ internal sealed class AsyncStackWalker
     }
 
     /// <summary>What the leaf is waiting for: the object held by its current awaiter (<c>&lt;&gt;u__N</c> fields).</summary>
-    private string? AwaitedThing(LiveBox box)
+    private (string? Name, ulong? Address) AwaitedThing(LiveBox box)
     {
         IDataReader memory = _heap.Runtime.DataTarget.DataReader;
         ulong fields = box.StateMachineIsStruct ? box.StateMachineAddress : box.StateMachineAddress + (ulong)memory.PointerSize;
@@ -96,9 +114,9 @@ internal sealed class AsyncStackWalker
             if (!memory.ReadPointer(fields + (ulong)offset, out ulong awaited) || awaited == 0 || !memory.ReadPointer(awaited, out ulong methodTable))
                 continue;
             if (_cache.TypeNames.GetOrAdd(methodTable, mt => _heap.Runtime.GetTypeByMethodTable(mt)?.Name) is string typeName)
-                return FriendlyAwaited(typeName);
+                return (FriendlyAwaited(typeName), awaited);
         }
-        return null;
+        return (null, null);
     }
 
     /// <summary>
