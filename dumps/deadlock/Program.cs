@@ -20,6 +20,8 @@ Thread[] stuck =
     .. ReaderWriter.Start(),
 ];
 Task cycle = AsyncCycle.Start();
+Task nap = Nap.Start();
+Console.WriteLine($"NAP-START {new DateTimeOffset(Nap.StartedUtc).ToUnixTimeMilliseconds()}");
 
 // Every thread asleep in its wait, and the async waiters queued on the semaphore: then all are stuck.
 while (stuck.Any(t => (t.ThreadState & ThreadState.WaitSleepJoin) == 0) || ReaderWriter.Catalog.WaitingReadCount != 1 || !AsyncCycle.BothAwaiting)
@@ -27,4 +29,5 @@ while (stuck.Any(t => (t.ThreadState & ThreadState.WaitSleepJoin) == 0) || Reade
 Thread.Sleep(300); // past any spinning in the lock slow paths
 Console.WriteLine($"READY {Environment.ProcessId}");
 GC.KeepAlive(cycle);
+GC.KeepAlive(nap);
 Thread.Sleep(Timeout.Infinite);

@@ -123,6 +123,28 @@ public sealed class LocksAndDeadlocksTests : IClassFixture<LocksAndDeadlocksTest
     }
 
     [Fact]
+    public async Task A_delay_s_wait_starts_when_the_program_started_it_from_its_timer()
+    {
+        List<JsonElement> row = Assert.Single(await _f.Server.Api.QueryAsync(_f.SnapshotIds["live"],
+            "SELECT epoch_ms(s.waiting_since), s.wait_source, s.wait_ms, s.awaiting FROM stacks s JOIN frames f USING (stack_id) WHERE f.method = 'Deadlock.Nap.TakeAsync'"));
+        Assert.Equal("Task.Delay", row[3].GetString());
+        Assert.True(row[0].ValueKind == JsonValueKind.Number, "the nap has a wait start: " + string.Join(", ", row));
+        Assert.InRange(row[0].GetInt64() - _f.NapStartUnixMs, -100, 100); // the program's own clock, read just before Task.Delay
+        Assert.StartsWith("Task.Delay start", row[1].GetString());
+        Assert.True(row[2].GetDouble() >= 300, "the snapshot was taken after READY, 300 ms after the nap began"); // Program.cs sleeps 300 ms before READY
+    }
+
+    [Fact]
+    public async Task A_dump_has_no_clock_for_a_delay_so_its_wait_stays_unknown()
+    {
+        List<JsonElement> row = Assert.Single(await _f.Server.Api.QueryAsync(_f.SnapshotIds["dump"],
+            "SELECT s.waiting_since, s.wait_source, s.awaiting FROM stacks s JOIN frames f USING (stack_id) WHERE f.method = 'Deadlock.Nap.TakeAsync'"));
+        Assert.Equal("Task.Delay", row[2].GetString());
+        Assert.Equal(JsonValueKind.Null, row[0].ValueKind);
+        Assert.Equal(JsonValueKind.Null, row[1].ValueKind);
+    }
+
+    [Fact]
     public async Task An_uncontended_process_has_no_locks_waiters_or_deadlocks()
     {
         string id = _f.SnapshotIds["quiet"];
@@ -189,6 +211,7 @@ public sealed class LocksAndDeadlocksTests : IClassFixture<LocksAndDeadlocksTest
         public string WorkDir { get; } = Path.Combine(Path.GetTempPath(), "sideye-deadlock-" + Guid.NewGuid().ToString("N")[..8]);
         public Dictionary<string, string> SnapshotIds { get; } = [];
         public QueryServerProcess Server { get; private set; } = null!;
+        public long NapStartUnixMs { get; private set; }
 
         public async Task InitializeAsync()
         {
@@ -200,6 +223,7 @@ public sealed class LocksAndDeadlocksTests : IClassFixture<LocksAndDeadlocksTest
             string dll = Path.Combine(bin, "Deadlock.dll");
             int stuck = DetachedTarget.Start(dll, Path.Combine(WorkDir, "deadlock.out"));
             _pids.Add(stuck);
+            NapStartUnixMs = long.Parse(File.ReadLines(Path.Combine(WorkDir, "deadlock.out")).Single(l => l.StartsWith("NAP-START ", StringComparison.Ordinal))["NAP-START ".Length..], CultureInfo.InvariantCulture);
             int quiet = DetachedTarget.Start(dll, Path.Combine(WorkDir, "quiet.out"), arguments: "--quiet");
             _pids.Add(quiet);
 

@@ -12,6 +12,7 @@ internal static class BuiltInRecognizers
     [
         new Grpc.GrpcClientCalls(),
         new Http.AspNetCoreRequests(),
+        new TaskDelays(),
         new Locks.Locks(), // last: its deadlocks are cycles over every wait found before it
     ];
 
