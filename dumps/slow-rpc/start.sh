@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Build the slow-rpc demo (Release) and start server + client in the background.
-# usage: start.sh OUTDIR [--hold-ms N] [--slow-ms N] [--clients N] [--wait-slow] [--rate-file PATH]
+# usage: start.sh OUTDIR [--hold-ms N] [--slow-ms N] [--clients N] [--wait-slow] [--rate-file PATH] [--grpc-client-version V]
 # Writes OUTDIR/{server,client}.pid, server.url, server.log, client.log, build.log. --rate-file is passed to the
 # client (completed calls per 100 ms window, appended to PATH); without it the client runs as it always did.
+# --grpc-client-version builds the client against that Grpc.Net.Client from NuGet (a copy of its sources under
+# .build/, so the usual build is untouched): what the built-in gRPC recognizer meets in an older library.
 # Both processes keep running after this script returns; stop them with stop.sh OUTDIR.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-usage() { echo "usage: $0 OUTDIR [--hold-ms N] [--slow-ms N] [--clients N] [--wait-slow] [--rate-file PATH]" >&2; exit 2; }
+usage() { echo "usage: $0 OUTDIR [--hold-ms N] [--slow-ms N] [--clients N] [--wait-slow] [--rate-file PATH] [--grpc-client-version V]" >&2; exit 2; }
 [[ $# -ge 1 ]] || usage
 mkdir -p "$1"
 out="$(cd "$1" && pwd)"
 shift
 
-hold_ms=60000 slow_ms=1000 clients=100 wait_slow=0 client_extra=()
+hold_ms=60000 slow_ms=1000 clients=100 wait_slow=0 client_extra=() grpc_version=
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --hold-ms) hold_ms="$2"; shift 2 ;;
@@ -21,6 +23,7 @@ while [[ $# -gt 0 ]]; do
     --clients) clients="$2"; shift 2 ;;
     --wait-slow) wait_slow=1; shift ;;
     --rate-file) [[ $# -ge 2 ]] || usage; client_extra+=(--rate-file "$2"); shift 2 ;;
+    --grpc-client-version) [[ $# -ge 2 ]] || usage; grpc_version="$2"; shift 2 ;;
     *) usage ;;
   esac
 done
@@ -48,6 +51,15 @@ for p in Server Client; do
   dotnet build "$here/$p" -c Release -o "$here/.build/${p,,}" --nologo -v q --disable-build-servers >>"$out/build.log" 2>&1 \
     || fail "build of $p failed, see $out/build.log"
 done
+client_dir="$here/.build/client"
+if [[ -n $grpc_version ]]; then
+  src="$here/.build/grpc-$grpc_version"
+  rm -rf "$src" && mkdir -p "$src/Client"
+  cp "$here"/Client/*.cs "$here"/Client/*.csproj "$src/Client/" && cp -r "$here/Protos" "$src/"
+  client_dir="$here/.build/client-$grpc_version"
+  dotnet build "$src/Client" -c Release -p:GrpcNetClientVersion="$grpc_version" -o "$client_dir" --nologo -v q --disable-build-servers \
+    >>"$out/build.log" 2>&1 || fail "build of the client with Grpc.Net.Client $grpc_version failed, see $out/build.log"
+fi
 echo "built in $(( $(ms) - t0 )) ms"
 
 # wait_for FILE PATTERN TIMEOUT_S PIDFILE: poll FILE for PATTERN while the process is alive.
@@ -73,7 +85,7 @@ echo "$url" >"$out/server.url"
 echo "server $server_pid ready at $url after $(( $(ms) - t0 )) ms"
 
 t0=$(ms)
-setsid nohup dotnet "$here/.build/client/SlowRpc.Client.dll" --server "$url" --clients "$clients" --slow-ms "$slow_ms" "${client_extra[@]}" \
+setsid nohup dotnet "$client_dir/SlowRpc.Client.dll" --server "$url" --clients "$clients" --slow-ms "$slow_ms" "${client_extra[@]}" \
   >"$out/client.log" 2>&1 </dev/null &
 echo $! >"$out/client.pid"
 wait_for "$out/client.log" '^READY ' 60 "$out/client.pid"
