@@ -80,6 +80,9 @@ q "SELECT s.stack_id AS handler_stack, round(s.wait_ms) AS waited_ms, s.awaiting
 echo "-- What are the server's GetInfo handlers doing? (grouped by the line they await at)"
 q "SELECT f.line, s.awaiting, count(*) AS handlers FROM stacks s JOIN frames f USING (stack_id)
    WHERE f.method = 'SlowRpc.Server.InfoService.GetInfo' GROUP BY ALL ORDER BY handlers DESC"
+echo "-- What lock is it waiting on? (built-in: locks and their waiters; a SemaphoreSlim records no owner)"
+q "SELECT l.kind, l.current_count, l.max_count, count(w.stack_id) AS waiting_stacks, l.owner_note
+   FROM locks l JOIN lock_waiters w USING (pid, lock_address) GROUP BY ALL"
 echo "-- Who holds the lock the slow handler waits for? (thread stacks in ProcessClient)"
 q "SELECT s.thread_name, s.os_thread_id, f.method, f.file, f.line FROM stacks s JOIN frames f USING (stack_id)
    WHERE f.method LIKE '%BackgroundProcessor.ProcessClient'"
