@@ -17,6 +17,9 @@ public sealed record CapturePlan(
     /// <summary>Whether the built-in tables (gRPC and HTTP calls, locks, deadlocks, stack links, wait times) are captured.</summary>
     public bool BuiltIns { get; init; } = true;
 
+    /// <summary>Which values are replaced by a marker before anything is written (the built-in list and the spec's additions).</summary>
+    public RedactionRules Redaction { get; init; } = RedactionRules.Default;
+
     /// <summary>
     /// The key a function is matched by: a spec's <c>Ns.Cache&lt;T&gt;.Get</c> or <c>Ns.Cache`1.Get</c> and a frame's
     /// <c>Ns.Cache&lt;_&gt;.Get</c> (any instantiation) are all <c>Ns.Cache.Get</c>.

@@ -21,6 +21,9 @@ public sealed record Spec(
     /// </summary>
     public bool BuiltIns { get; init; } = true;
 
+    /// <summary>What is redacted at capture beyond the built-in list, and what the list would redact that may be captured.</summary>
+    public RedactionRules Redaction { get; init; } = RedactionRules.Default;
+
     /// <summary>Same as <see cref="SpecCompiler.Compile(Spec)"/>; handy where the namespace shadows the type name.</summary>
     public CompiledSpec Compile() => SpecCompiler.Compile(this);
 }

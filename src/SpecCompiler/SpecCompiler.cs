@@ -29,7 +29,7 @@ public static class SpecCompiler
             .Select(t => new TypeCaptureLimits(t.Type, t.Resolve(defaults)))
             .OrderBy(t => t.Type, StringComparer.Ordinal)
             .ToEquatableArray();
-        return new CapturePlan(functions, defaults, typeLimits) { BuiltIns = spec.BuiltIns };
+        return new CapturePlan(functions, defaults, typeLimits) { BuiltIns = spec.BuiltIns, Redaction = spec.Redaction };
     }
 
     internal static SpecSql CompileSql(Spec spec)

@@ -6,7 +6,9 @@ namespace Sideye.SpecCompiler;
 /// </summary>
 internal static class SpecKeys
 {
-    public static readonly string[] Root = ["functions", "tables", "links", "limits", "builtins"];
+    public static readonly string[] Root = ["functions", "tables", "links", "limits", "builtins", "redact", "allow"];
+    public static readonly string[] Redact = ["names", "types"];
+    public static readonly string[] Allow = ["names"];
     public static readonly string[] Function = ["function", "table", "capture", "columns"];
     public static readonly string[] Capture = ["expr", "column"];
     public static readonly string[] Column = ["name", "sql", "type", "visible"];
@@ -21,5 +23,5 @@ internal static class SpecKeys
     public static readonly string[] Limits = [.. TypeLimits, Types];
 
     public static IEnumerable<string> All =>
-        Root.Concat(Function).Concat(Capture).Concat(Column).Concat(Table).Concat(Link).Concat(LinkEnd).Concat(Limits).Distinct();
+        Root.Concat(Function).Concat(Capture).Concat(Column).Concat(Table).Concat(Link).Concat(LinkEnd).Concat(Limits).Concat(Redact).Distinct();
 }

@@ -49,7 +49,7 @@ internal static partial class SpecParser
     private static Spec? ReadRoot(YamlReader reader, YamlNode root)
     {
         var map = reader.Mapping(root, "the spec (top level)", SpecKeys.Root,
-            "Start the file with 'functions:', 'tables:', 'links:', 'limits:' or 'builtins:'.");
+            "Start the file with 'functions:', 'tables:', 'links:', 'limits:', 'builtins:', 'redact:' or 'allow:'.");
         if (map is null) return null;
 
         var functions = ReadList(reader, map.Optional("functions"), "'functions'",
@@ -60,9 +60,10 @@ internal static partial class SpecParser
             "Write each link as '- note: ...' with 'from:' and 'to:'.", new LinkReader(reader).Read);
         var limits = map.Optional("limits") is { } limitsNode ? new LimitsReader(reader).Read(limitsNode) : LimitsSpec.Default;
         var builtIns = map.Optional("builtins") is { } builtInsNode ? reader.Bool(builtInsNode, "'builtins'") : true;
+        var redaction = new RedactionReader(reader).Read(map.Optional("redact"), map.Optional("allow"));
 
-        if (functions is not { } f || tables is not { } t || links is not { } l || limits is null || builtIns is not bool b) return null;
-        return new Spec(reader.File, f, t, l, limits) { BuiltIns = b };
+        if (functions is not { } f || tables is not { } t || links is not { } l || limits is null || builtIns is not bool b || redaction is null) return null;
+        return new Spec(reader.File, f, t, l, limits) { BuiltIns = b, Redaction = redaction };
     }
 
     private static EquatableArray<T>? ReadList<T>(YamlReader reader, YamlNode? node, string what, string shapeFix, Func<YamlNode, T?> readItem)

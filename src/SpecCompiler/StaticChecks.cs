@@ -13,7 +13,28 @@ internal static class StaticChecks
         var tables = CheckTableNames(spec, bag);
         foreach (var function in spec.Functions) CheckColumns(function, bag);
         foreach (var link in spec.Links) CheckLink(link, tables, bag);
+        CheckRedactedCaptures(spec, bag);
         return bag.ToList();
+    }
+
+    /// <summary>
+    /// A capture whose variable or path has a sensitive name is written as a redaction marker, never its value: say
+    /// so where the spec asks for it, and how to capture it anyway (fields inside captured objects are redacted the
+    /// same way, by their names, at capture).
+    /// </summary>
+    private static void CheckRedactedCaptures(Spec spec, DiagnosticBag bag)
+    {
+        foreach (var function in spec.Functions)
+        {
+            foreach (var capture in function.Captures)
+            {
+                var sensitive = new[] { capture.RootVariable }.Concat(capture.FieldPath).FirstOrDefault(spec.Redaction.IsSensitiveName);
+                if (sensitive is null) continue;
+                bag.Warning(capture.ExprSpan,
+                    $"'{capture.Expr}' of '{function.Function}' will be redacted at capture: '{sensitive}' is a sensitive name, so its column holds {{\"__redacted\": \"name\"}}, not the value",
+                    $"Capture something else, or, if this service may keep it, add it to 'allow: {{ names: [{sensitive}] }}'.");
+            }
+        }
     }
 
     /// <summary>Every column of a function table, in table order (built-ins, captured, raw companions, extra).</summary>

@@ -42,6 +42,27 @@ public sealed class MalformedSpecTests
             5, 64, "extra column 'waiting_since' gives its stack's wait start, so it must be a timestamp; its type is 'BIGINT'", "type: TimestampNanos"
         },
         {
+            "unknown key under redact",
+            """
+            redact:
+              name: [ssn]
+            """,
+            2, 3, "unknown key 'name' in redact", "Did you mean 'names'?"
+        },
+        {
+            "a redact type that is not a type name",
+            """
+            redact:
+              types: ["My App.Secrets"]
+            """,
+            2, 11, "'My App.Secrets' is not a type name", "full C# name"
+        },
+        {
+            "a redact name with nothing to match",
+            "redact: { names: ['--'] }",
+            1, 19, "'--' has no letters or digits to match a name by", "as the code spells it"
+        },
+        {
             "functions is not a list",
             "functions: A.B.C",
             1, 12, "'functions' must be a list, found 'A.B.C'", "'- function: Namespace.Type.Method'"

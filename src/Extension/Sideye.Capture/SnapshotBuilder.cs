@@ -12,8 +12,12 @@ public static class SnapshotBuilder
         typeof(SnapshotBuilder).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     public static (SnapshotManifest Manifest, SnapshotData Data) Build(
-        IReadOnlyList<ProcessCaptureResult> processes, IReadOnlyList<string> warnings, DateTimeOffset capturedAt, string source, string? spec = null)
+        IReadOnlyList<ProcessCaptureResult> processes, IReadOnlyList<string> warnings, DateTimeOffset capturedAt, string source, string? spec = null,
+        SpecCompiler.RedactionRules? redaction = null)
     {
+        // Command lines carry secrets too (--password x, connection strings): redacted like captured values.
+        SpecCompiler.RedactionRules rules = redaction ?? SpecCompiler.RedactionRules.Default;
+        processes = [.. processes.Select(p => p.CommandLine is { } c ? p with { CommandLine = rules.RedactCommandLine(c) } : p)];
         var processRows = new List<ProcessRow>();
         var stackRows = new List<StackRow>();
         var frameRows = new List<FrameRow>();

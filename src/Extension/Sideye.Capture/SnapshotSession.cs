@@ -231,7 +231,7 @@ public sealed class SnapshotSession : IDisposable
         if (results.Count == 0)
             return new SnapshotOutcome(null, errors, results);
         var warnings = errors.Concat(results.SelectMany(r => r.Warnings.Select(w => $"process {r.Pid}: {w}"))).ToList();
-        (SnapshotManifest manifest, SnapshotData data) = SnapshotBuilder.Build(results, warnings, capturedAt, source, SpecPath);
+        (SnapshotManifest manifest, SnapshotData data) = SnapshotBuilder.Build(results, warnings, capturedAt, source, SpecPath, Plan.Redaction);
         string dir = await SnapshotWriter.WriteAsync(outDirectory, manifest, data, cancellationToken).ConfigureAwait(false);
         return new SnapshotOutcome(dir, errors, results);
     }

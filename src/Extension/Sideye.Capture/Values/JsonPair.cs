@@ -90,8 +90,14 @@ internal sealed class JsonPair : IDisposable
         }
     }
 
+    /// <summary>A string read from the target; one that carries a credential on its face (<see cref="Sideye.SpecCompiler.RedactionRules.IsSensitiveText"/>) is redacted.</summary>
     public void String(string value)
     {
+        if (Sideye.SpecCompiler.RedactionRules.IsSensitiveText(value))
+        {
+            Redacted(Sideye.SpecCompiler.RedactionRules.ByValue, null, null);
+            return;
+        }
         string safe = Sanitize(value);
         _plain.WriteStringValue(safe);
         _raw.WriteStringValue(safe);
@@ -196,6 +202,21 @@ internal sealed class JsonPair : IDisposable
         _raw.WriteStartObject();
         WriteIdentity(address, typeName);
         _raw.WriteString("__cut", why);
+        _raw.WriteEndObject();
+    }
+
+    /// <summary>
+    /// A value replaced before it was read (see <see cref="Sideye.SpecCompiler.RedactionRules"/>): plain
+    /// <c>{"__redacted": reason}</c>; raw keeps where and what it was, <c>{"__addr", "__type", "__redacted"}</c>, never the value.
+    /// </summary>
+    public void Redacted(string reason, ulong? address, string? typeName)
+    {
+        _plain.WriteStartObject();
+        _plain.WriteString("__redacted", reason);
+        _plain.WriteEndObject();
+        _raw.WriteStartObject();
+        WriteIdentity(address, typeName);
+        _raw.WriteString("__redacted", reason);
         _raw.WriteEndObject();
     }
 

@@ -54,10 +54,11 @@ public sealed class ValueRenderer
     private readonly FieldPathResolver _paths;
 
     private readonly Func<ClrType, CaptureLimits?>? _typeLimits;
+    private readonly Redactor _redactor;
 
-    /// <summary>A renderer with a spec's limits, per-type overrides included.</summary>
+    /// <summary>A renderer with a spec's limits, per-type overrides included, and its redaction rules.</summary>
     public ValueRenderer(ClrRuntime runtime, CapturePlan plan)
-        : this(runtime, (plan ?? throw new ArgumentNullException(nameof(plan))).Limits)
+        : this(runtime, (plan ?? throw new ArgumentNullException(nameof(plan))).Limits, plan.Redaction)
     {
         if (plan.TypeLimits.IsEmpty)
             return;
@@ -75,8 +76,10 @@ public sealed class ValueRenderer
         };
     }
 
-    public ValueRenderer(ClrRuntime runtime, CaptureLimits limits)
+    /// <summary>A renderer with these limits and the built-in redaction rules (or <paramref name="redaction"/>).</summary>
+    public ValueRenderer(ClrRuntime runtime, CaptureLimits limits, RedactionRules? redaction = null)
     {
+        _redactor = new Redactor(redaction ?? RedactionRules.Default);
         _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
         Limits = limits ?? throw new ArgumentNullException(nameof(limits));
         _memory = new TargetMemory(runtime.DataTarget.DataReader);
@@ -169,6 +172,20 @@ public sealed class ValueRenderer
         }
     }
 
+    /// <summary>The rules this renderer redacts by.</summary>
+    public RedactionRules Redaction => _redactor.Rules;
+
+    /// <summary>Whether a variable or field with this name is redacted (a captured variable named <c>password</c>, a path through <c>Secret</c>).</summary>
+    public bool IsSensitiveName(string name) => _redactor.IsSensitiveName(name);
+
+    /// <summary>The marker in place of the value at <paramref name="location"/>, which is not read (only a reference's address and type, for raw).</summary>
+    public RenderedValue RenderRedacted(ValueLocation location, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        ulong slot = location.Address ?? _memory.MapRegister(location.RegisterBytes!);
+        return Render(location.Type?.Name, walker => walker.WriteRedacted(slot, location.Type, location.ElementType, reason));
+    }
+
     /// <summary>The type a declared name (C# keyword or full name) denotes in the target, when loaded.</summary>
     public ClrType? FindType(string declaredTypeName) => _declaredTypes.Find(declaredTypeName);
 
@@ -184,7 +201,7 @@ public sealed class ValueRenderer
         try
         {
             using var output = new JsonPair();
-            var walker = new ValueWalker(_runtime, _memory, _enums, Limits, output, _typeLimits, _forms);
+            var walker = new ValueWalker(_runtime, _memory, _enums, Limits, output, _redactor, _typeLimits, _forms);
             write(walker);
             string? rootType = walker.RootTypeName ?? typeName;
             if (walker.RootError is string error)

@@ -1,4 +1,5 @@
 using Microsoft.Diagnostics.Runtime;
+using Sideye.SpecCompiler;
 
 namespace Sideye.Capture.Values;
 
@@ -193,7 +194,10 @@ internal sealed partial class ValueWalker
         {
             string name = _memory.TryReadPointer(keySlot, out ulong keyObj) ? ReadKeyString(keyObj) ?? $"{JsonPair.Ellipsis}(unreadable key)" : $"{JsonPair.Ellipsis}(unreadable key)";
             _out.Property(name);
-            WriteSlot(valueSlot, FieldType(value), value.ElementType, depth + 1);
+            if (_redactor.IsSensitiveName(name))
+                WriteRedacted(valueSlot, FieldType(value), value.ElementType, RedactionRules.ByName);
+            else
+                WriteSlot(valueSlot, FieldType(value), value.ElementType, depth + 1);
             return;
         }
 
@@ -201,7 +205,11 @@ internal sealed partial class ValueWalker
         _out.Property("key");
         WriteSlot(keySlot, FieldType(key), key.ElementType, depth + 1);
         _out.Property("value");
-        WriteSlot(valueSlot, FieldType(value), value.ElementType, depth + 1);
+        // A key that names its value (an HttpClient header's descriptor) redacts it as a field name would.
+        if (HeaderName(keySlot, FieldType(key)) is string header && _redactor.IsSensitiveName(header))
+            WriteRedacted(valueSlot, FieldType(value), value.ElementType, RedactionRules.ByName);
+        else
+            WriteSlot(valueSlot, FieldType(value), value.ElementType, depth + 1);
         _out.EndObject();
     }
 

@@ -18,6 +18,7 @@ internal sealed partial class ValueWalker
     private readonly TargetMemory _memory;
     private readonly EnumFormatter _enums;
     private readonly Func<ClrType, CaptureLimits?>? _typeLimits;
+    private readonly Redactor _redactor;
     private readonly JsonPair _out;
     private CaptureLimits _limits;
     private int _depthBase; // where the current limits' depth count starts: 0, or the object a type override applies to
@@ -28,9 +29,11 @@ internal sealed partial class ValueWalker
     /// <param name="typeLimits">The spec's per-type limits: for an object or struct of that type they replace the limits
     /// for its whole subtree, depth counted from it. Null when the spec has none.</param>
     /// <param name="forms">Each method table's <see cref="ObjectForm"/>, shared by the walkers of one capture.</param>
-    public ValueWalker(ClrRuntime runtime, TargetMemory memory, EnumFormatter enums, CaptureLimits limits, JsonPair output,
+    /// <param name="redactor">What is replaced by a marker instead of read (sensitive names, types and texts).</param>
+    public ValueWalker(ClrRuntime runtime, TargetMemory memory, EnumFormatter enums, CaptureLimits limits, JsonPair output, Redactor redactor,
         Func<ClrType, CaptureLimits?>? typeLimits = null, Dictionary<ulong, ObjectForm>? forms = null)
     {
+        _redactor = redactor;
         _forms = forms ?? new Dictionary<ulong, ObjectForm>();
         _typeLimits = typeLimits;
         _runtime = runtime;
@@ -127,6 +130,11 @@ internal sealed partial class ValueWalker
         }
 
         NoteRootType(type.Name, depth);
+        if (_redactor.IsSensitiveType(type))
+        {
+            _out.Redacted(RedactionRules.ByType, obj, type.Name);
+            return;
+        }
         (CaptureLimits, int)? saved = EnterType(type, depth);
         try
         {
@@ -186,6 +194,11 @@ internal sealed partial class ValueWalker
     /// <summary>Writes a struct stored at <paramref name="address"/>; <paramref name="identity"/> is what raw shows as its address.</summary>
     public void WriteStruct(ulong address, ClrType type, int depth, ulong identity)
     {
+        if (_redactor.IsSensitiveType(type))
+        {
+            _out.Redacted(RedactionRules.ByType, identity, type.Name);
+            return;
+        }
         (CaptureLimits, int)? saved = EnterType(type, depth);
         try
         {
@@ -275,14 +288,58 @@ internal sealed partial class ValueWalker
             return;
         }
 
+        // An HttpClient header entry's value is as sensitive as its header's name (Authorization, Cookie...).
+        bool redactValue = Redactor.IsHeaderEntry(type) && fields.FirstOrDefault(f => f.Name == "Key") is { Field: { } key }
+            && HeaderName(unchecked(dataAddress + (ulong)key.Offset), FieldType(key)) is string header && _redactor.IsSensitiveName(header);
         _out.StartObject(identity, type.Name);
         foreach ((string name, ClrInstanceField field) in fields)
         {
             _out.Property(name);
-            WriteSlot(unchecked(dataAddress + (ulong)field.Offset), FieldType(field), field.ElementType, depth + 1);
+            ulong slot = unchecked(dataAddress + (ulong)field.Offset);
+            if (_redactor.IsSensitiveName(name) || (redactValue && name == "Value"))
+                WriteRedacted(slot, FieldType(field), field.ElementType, RedactionRules.ByName);
+            else
+                WriteSlot(slot, FieldType(field), field.ElementType, depth + 1);
         }
 
         _out.EndObject();
+    }
+
+    /// <summary>
+    /// The marker in place of the value in a slot, which is not read: a reference's address and its object's type
+    /// (raw only), or nothing but the declared type for a value stored inline. A null reference stays null (no secret).
+    /// </summary>
+    internal void WriteRedacted(ulong slot, ClrType? type, ClrElementType elementType, string reason)
+    {
+        if (!Spend())
+            return;
+        if (Classify(type, elementType) == Storage.Reference && _memory.TryReadPointer(slot, out ulong obj))
+        {
+            if (obj == 0)
+            {
+                _out.Null();
+                return;
+            }
+            _out.Redacted(reason, obj, ObjectType(obj)?.Name ?? type?.Name);
+            return;
+        }
+        _out.Redacted(reason, null, type?.Name);
+    }
+
+    /// <summary>
+    /// The name of an HttpClient header from its <c>HeaderDescriptor</c> (a string, or a known header's <c>Name</c>)
+    /// stored at <paramref name="slot"/>; null for anything else.
+    /// </summary>
+    internal string? HeaderName(ulong slot, ClrType? type)
+    {
+        if (!Redactor.IsHeaderDescriptor(type) || type!.GetFieldByName("_descriptor") is not { } descriptor
+            || !_memory.TryReadPointer(unchecked(slot + (ulong)descriptor.Offset), out ulong obj) || obj == 0 || ObjectType(obj) is not { } t)
+            return null;
+        if (t.IsString)
+            return ReadKeyString(obj);
+        return t.GetFieldByName("<Name>k__BackingField") is { } nameField && _memory.TryReadPointer(unchecked(obj + (ulong)PointerSize + (ulong)nameField.Offset), out ulong name) && name != 0
+            ? ReadKeyString(name)
+            : null;
     }
 
     private void WriteString(ulong obj, int depth)
@@ -300,7 +357,10 @@ internal sealed partial class ValueWalker
             return;
         }
 
-        _out.String(text);
+        if (RedactionRules.IsSensitiveText(text))
+            _out.Redacted(RedactionRules.ByValue, obj, "System.String");
+        else
+            _out.String(text);
     }
 
     /// <summary>Reads a string's characters, cut to <see cref="CaptureLimits.MaxStringBytes"/> UTF-8 bytes with the marker <c>"…(N chars, cut)"</c>.</summary>

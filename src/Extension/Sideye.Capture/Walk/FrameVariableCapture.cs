@@ -300,7 +300,10 @@ internal sealed class FrameVariableCapture : IDisposable
                 return new CapturedVariable(function.Function, v.Column, null, null, null, pathError);
             location = resolved;
         }
-        RenderedValue rendered = _renderer.RenderLocation(location);
+        // A variable, or a path through a field, with a sensitive name is never read: the marker stands in its place.
+        RenderedValue rendered = _renderer.IsSensitiveName(v.RootVariable) || v.FieldPath.Any(_renderer.IsSensitiveName)
+            ? _renderer.RenderRedacted(location, RedactionRules.ByName)
+            : _renderer.RenderLocation(location);
         return rendered.IsAvailable
             ? new CapturedVariable(function.Function, v.Column, rendered.Json, rendered.RawJson, rendered.TypeName, null)
             : new CapturedVariable(function.Function, v.Column, null, null, rendered.TypeName, rendered.Unavailable);
