@@ -23,6 +23,9 @@ if [[ -x dumps/soak-clone.sh ]]; then
   echo "== soak (short)"
   dumps/soak-clone.sh --short || status=1
 fi
+# The query server at scale, short form (the full run: dumps/benchmark-scale.sh, numbers in docs/benchmarks.md).
+echo "== query server at scale (short)"
+dumps/benchmark-scale.sh --stacks 2000 --frames 20000 --captured-rows 20000 --runs 3 --seconds 3 || status=1
 set -e
 totals=$(grep -E '^(Passed|Failed)!' .build/test.log || true)
 echo "$totals"

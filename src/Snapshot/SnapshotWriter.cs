@@ -54,10 +54,17 @@ public static class SnapshotWriter
         }
     }
 
+    // Row groups of 100k rows: a reader that needs the first rows (LIMIT) or a range (a filter on stack_id, which rows
+    // are written in order of) skips the other groups by their statistics instead of reading the whole table.
+    private static readonly Parquet.ParquetOptions Options = new() { RowGroupSize = RowGroupSize };
+
+    /// <summary>Rows per Parquet row group.</summary>
+    public const int RowGroupSize = 100_000;
+
     private static async Task WriteTableAsync<T>(string directory, string table, IReadOnlyList<T> rows, CancellationToken cancellationToken)
     {
         await using FileStream stream = CreatePrivateFile(Path.Combine(directory, SnapshotTables.FileName(table)));
-        await ParquetSerializer.SerializeAsync(rows, stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await ParquetSerializer.SerializeAsync(rows, stream, Options, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     private static void CreatePrivateDirectory(string path)

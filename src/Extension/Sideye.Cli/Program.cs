@@ -18,6 +18,7 @@ internal static class Program
             ExtPathCommand.Create(),
             GenerateKeyCommand.Create(),
             PsCommand.Create(),
+            GenerateCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
