@@ -18,6 +18,7 @@ internal sealed class GrpcClientCalls : IBuiltInRecognizer
     private const string RunCall = ".RunCall";
     private const string CallType = "Grpc.Net.Client.Internal.GrpcCall<";
     private const string Http2StreamFrame = "System.Net.Http.Http2Connection.Http2Stream.";
+    private const string ResponseFrame = "System.Net.Http.Http2Connection.Http2Stream.ReadResponseHeadersAsync";
 
     public string Name => "gRPC client calls";
 
@@ -64,8 +65,14 @@ internal sealed class GrpcClientCalls : IBuiltInRecognizer
             context.Warn("no HTTP/2 stream found under any gRPC call (Grpc.Net.Client over something other than SocketsHttpHandler's HTTP/2?): stream ids and endpoints are NULL.");
     }
 
+    /// <summary>
+    /// Each call in flight once, with its stack. A call's <c>RunCall</c> can be on two stacks: while the request body
+    /// is still being written, <c>Http2Connection.SendAsync</c> awaits both the body's write and the response headers,
+    /// and each is a leaf whose chain reaches the same RunCall. The call's stack is the one waiting for the response.
+    /// </summary>
     private static IEnumerable<(int Stack, ClrObject Call)> Calls(BuiltInContext context)
     {
+        var found = new List<(int Stack, ClrObject Call)>();
         for (int i = 0; i < context.Stacks.Count; i++)
         {
             foreach (CapturedFrame f in context.Stacks[i].Frames)
@@ -73,11 +80,13 @@ internal sealed class GrpcClientCalls : IBuiltInRecognizer
                 if (f.ObjectAddress is ulong box && f.Method.StartsWith(CallType, StringComparison.Ordinal) && f.Method.EndsWith(RunCall, StringComparison.Ordinal)
                     && context.StateMachineThis(box) is { } call)
                 {
-                    yield return (i, call);
+                    found.Add((i, call));
                     break;
                 }
             }
         }
+        return found.GroupBy(c => c.Call.Address)
+            .Select(g => g.FirstOrDefault(c => context.Stacks[c.Stack].Frames.Any(f => f.Method.StartsWith(ResponseFrame, StringComparison.Ordinal)), g.First()));
     }
 
     private static ClrObject? Http2Stream(BuiltInContext context, int stack)
