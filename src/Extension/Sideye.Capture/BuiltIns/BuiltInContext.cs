@@ -18,6 +18,7 @@ internal sealed class BuiltInContext
     private readonly Dictionary<int, (DateTime Since, string Source)> _waits = new();
     private readonly Dictionary<ulong, List<int>> _stacksAwaiting = new();
     private Dictionary<ulong, ClrThread>? _threadsByAddress;
+    private Dictionary<uint, ClrThread>? _threadsByOsId;
     private readonly List<StackContinuation> _continuations = new();
     private readonly List<string> _warnings;
     // Per box type: where its state machine's `this` is (ClrMD resolves a generic state machine struct's fields
@@ -127,6 +128,13 @@ internal sealed class BuiltInContext
     {
         _threadsByAddress ??= Runtime.Threads.Where(t => t.Address != 0).GroupBy(t => t.Address).ToDictionary(g => g.Key, g => g.First());
         return _threadsByAddress.TryGetValue(address, out ClrThread? thread) ? thread : null;
+    }
+
+    /// <summary>The runtime's thread with this OS thread id (a stack's thread, a Lock's owner up to .NET 10).</summary>
+    public ClrThread? ThreadOfOs(uint osThreadId)
+    {
+        _threadsByOsId ??= Runtime.Threads.Where(t => t.OSThreadId != 0).GroupBy(t => t.OSThreadId).ToDictionary(g => g.Key, g => g.First());
+        return _threadsByOsId.TryGetValue(osThreadId, out ClrThread? thread) ? thread : null;
     }
 
     public int? StackOfOsThread(uint osThreadId) => _stackOfOsThread.TryGetValue(osThreadId, out int i) ? i : null;

@@ -91,11 +91,17 @@ internal sealed class JsonPair : IDisposable
     }
 
     /// <summary>A string read from the target; one that carries a credential on its face (<see cref="Sideye.SpecCompiler.RedactionRules.IsSensitiveText"/>) is redacted.</summary>
-    public void String(string value)
+    public void String(string value) => TargetString(value, null, null);
+
+    /// <summary>
+    /// A string object's text, checked once: a credential on its face becomes the marker, raw keeping the string's
+    /// <paramref name="address"/> and <paramref name="typeName"/>.
+    /// </summary>
+    public void TargetString(string value, ulong? address, string? typeName)
     {
         if (Sideye.SpecCompiler.RedactionRules.IsSensitiveText(value))
         {
-            Redacted(Sideye.SpecCompiler.RedactionRules.ByValue, null, null);
+            Redacted(Sideye.SpecCompiler.RedactionRules.ByValue, address, typeName);
             return;
         }
         string safe = Sanitize(value);

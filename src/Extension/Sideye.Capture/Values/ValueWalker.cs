@@ -357,10 +357,7 @@ internal sealed partial class ValueWalker
             return;
         }
 
-        if (RedactionRules.IsSensitiveText(text))
-            _out.Redacted(RedactionRules.ByValue, obj, "System.String");
-        else
-            _out.String(text);
+        _out.TargetString(text, obj, "System.String");
     }
 
     /// <summary>Reads a string's characters, cut to <see cref="CaptureLimits.MaxStringBytes"/> UTF-8 bytes with the marker <c>"…(N chars, cut)"</c>.</summary>

@@ -117,9 +117,8 @@ internal sealed class Locks : IBuiltInRecognizer
     {
         if (ownerId == 0)
             return (null, null, null);
-        ClrThread[] threads = [.. context.Runtime.Threads];
-        ClrThread? byOs = threads.FirstOrDefault(t => t.OSThreadId == ownerId);
-        ClrThread? byManaged = threads.FirstOrDefault(t => t.ManagedThreadId == (int)ownerId);
+        ClrThread? byOs = context.ThreadOfOs(ownerId);
+        ClrThread? byManaged = context.Runtime.Threads.FirstOrDefault(t => t.ManagedThreadId == (int)ownerId);
         ClrThread? owner = context.Runtime.ClrInfo.Version.Major >= 11 ? byManaged : byOs ?? byManaged;
         if (owner is null)
             return (null, null, null);

@@ -24,14 +24,12 @@ internal static class ThreadLockWaits
     public static List<LockWait> Find(BuiltInContext context)
     {
         var waits = new List<LockWait>();
-        Dictionary<uint, ClrThread>? threads = null;
         for (int i = 0; i < context.Stacks.Count; i++)
         {
             CapturedStack stack = context.Stacks[i];
             if (stack.OsThreadId is not uint os || WaitFrames(stack.Frames) is not { } wait)
                 continue;
-            threads ??= context.Runtime.Threads.Where(t => t.OSThreadId != 0).GroupBy(t => t.OSThreadId).ToDictionary(g => g.Key, g => g.First());
-            if (!threads.TryGetValue(os, out ClrThread? thread))
+            if (context.ThreadOfOs(os) is not { } thread)
                 continue;
             if (LockObject(thread, stack.Frames, wait.First, wait.Last, wait.Kind) is ulong lockAddress)
                 waits.Add(new LockWait(i, wait.Kind, lockAddress, wait.Mode));
