@@ -28,10 +28,16 @@ public sealed class SlowRpcSnapshotTests
     [Fact]
     public async Task Live_client_has_100_async_stacks_in_the_client_loop()
     {
+        // Each logical client exactly once: suspended (an async stack), or, caught running its loop at the instant,
+        // stitched to the thread running it (a thread stack whose outer frames are the chain's).
         long n = await _demo.Api.ScalarAsync(_demo.LiveId,
             $"SELECT count(DISTINCT s.stack_id) FROM stacks s JOIN frames f USING (stack_id) WHERE s.pid = {_demo.ClientPid} " +
-            "AND s.kind = 'async' AND f.method = 'SlowRpc.Client.LogicalClient.RunClientAsync'");
+            "AND f.method = 'SlowRpc.Client.LogicalClient.RunClientAsync'");
         Assert.Equal(100, n);
+        long suspended = await _demo.Api.ScalarAsync(_demo.LiveId,
+            $"SELECT count(DISTINCT s.stack_id) FROM stacks s JOIN frames f USING (stack_id) WHERE s.pid = {_demo.ClientPid} " +
+            "AND s.kind = 'async' AND f.method = 'SlowRpc.Client.LogicalClient.RunClientAsync'");
+        Assert.InRange(suspended, 95, 100);
     }
 
     [Theory]
