@@ -10,6 +10,7 @@ using Microsoft.OpenApi;
 using Sideye.QueryServer.Api;
 using Sideye.QueryServer.Catalog;
 using Sideye.QueryServer.Engine;
+using Sideye.QueryServer.Hosting;
 using Sideye.QueryServer.Links;
 using Sideye.QueryServer.Specs;
 using Sideye.QueryServer.Stacks;
@@ -79,6 +80,7 @@ public static class QueryServerHost
 
         WebApplication app = builder.Build();
         app.UseExceptionHandler();
+        app.UseWebApp(); // the app's files hold no data: served before the key check (the app asks for the key)
         if (options.ApiKeyHashes.Count > 0)
             app.UseMiddleware<Security.ApiKeyMiddleware>(); // before everything that answers, OpenAPI and Swagger UI included
         app.UseStatusCodePages();

@@ -22,6 +22,9 @@ public sealed class QueryServerProcess : IDisposable
 
     public QueryClient Api { get; }
 
+    /// <summary>Where it listens, e.g. <c>http://127.0.0.1:43121/</c>: the web app is at its root.</summary>
+    public Uri BaseAddress => _http.BaseAddress!;
+
     /// <summary>Starts the server and returns once it lists <paramref name="expectedSnapshots"/> snapshots.</summary>
     /// <param name="allowCapture">Start it with <c>--allow-capture</c> (POST /api/snapshots takes snapshots).</param>
     public static async Task<QueryServerProcess> StartAsync(string snapshotsDir, string specPath, string logPath, int expectedSnapshots, bool allowCapture = false)

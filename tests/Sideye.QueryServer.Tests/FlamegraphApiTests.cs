@@ -33,6 +33,28 @@ public sealed class FlamegraphApiTests(SlowRpcServer fixture)
     }
 
     [Fact]
+    public async Task CountsAsyncStacksApartFromThreads()
+    {
+        JsonElement root = await Server.GetJsonAsync(Path);
+        JsonElement server = root.GetProperty("children")[0];
+
+        Assert.Equal(200, root.GetProperty("async").GetInt32()); // 100 client calls and 100 handlers; the background thread is not async
+        Assert.Equal(100, server.GetProperty("async").GetInt32());
+        Assert.Equal(100, server.GetProperty("children")[0].GetProperty("async").GetInt32());
+        Assert.Equal(0, server.GetProperty("children")[1].GetProperty("async").GetInt32());
+    }
+
+    [Fact]
+    public async Task FocusOnAPathBelowAProcess()
+    {
+        JsonElement root = await Server.GetJsonAsync($"{Path}?process=SlowRpc.Server&prefix={Uri.EscapeDataString($"{SlowRpcSnapshot.HandleCall};{SlowRpcSnapshot.GetInfo}")}");
+
+        Assert.Equal(100, root.GetProperty("value").GetInt32());
+        JsonElement process = Assert.Single(root.GetProperty("children").EnumerateArray());
+        Assert.Equal(SlowRpcSnapshot.HandleCall, Assert.Single(process.GetProperty("children").EnumerateArray()).GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task FiltersApply()
     {
         JsonElement root = await Server.GetJsonAsync($"{Path}?contains=ProcessClient");

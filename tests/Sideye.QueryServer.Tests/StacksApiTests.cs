@@ -72,4 +72,25 @@ public sealed class StacksApiTests(SlowRpcServer fixture)
         Assert.Equal([SlowRpcSnapshot.BackgroundStackId], processClient[0].GetProperty("stack_ids").EnumerateArray().Select(s => s.GetInt64()));
         Assert.Equal([99, 1], getInfo.EnumerateArray().Select(g => g.GetProperty("count").GetInt32()));
     }
+
+    [Fact]
+    public async Task FiltersByProcessNamePrefixAndOneStack()
+    {
+        JsonElement byName = await Server.GetJsonAsync($"{Path}?process=slowrpc.server");
+        JsonElement byPid = await Server.GetJsonAsync($"{Path}?process={SlowRpcSnapshot.ServerPid}");
+        JsonElement nobody = await Server.GetJsonAsync($"{Path}?process=NoSuchService");
+        // The flame graph's path below the server process: its background thread's root, then ProcessClient.
+        JsonElement prefix = await Server.GetJsonAsync($"{Path}?process=SlowRpc.Server&prefix={Uri.EscapeDataString($"{SlowRpcSnapshot.BackgroundRun};{SlowRpcSnapshot.ProcessClient}")}");
+        JsonElement handlers = await Server.GetJsonAsync($"{Path}?prefix={Uri.EscapeDataString(SlowRpcSnapshot.HandleCall)}");
+        JsonElement tooDeep = await Server.GetJsonAsync($"{Path}?prefix={Uri.EscapeDataString($"{SlowRpcSnapshot.BackgroundRun};{SlowRpcSnapshot.ProcessClient};{SlowRpcSnapshot.Sleep};Extra")}");
+        JsonElement one = await Server.GetJsonAsync($"{Path}?stack={SlowRpcSnapshot.LockedStackId}");
+
+        Assert.Equal([99, 1, 1], byName.EnumerateArray().Select(g => g.GetProperty("count").GetInt32()));
+        Assert.Equal(byName.GetRawText(), byPid.GetRawText());
+        Assert.Equal(0, nobody.GetArrayLength());
+        Assert.Equal([SlowRpcSnapshot.BackgroundStackId], Assert.Single(prefix.EnumerateArray()).GetProperty("stack_ids").EnumerateArray().Select(s => s.GetInt64()));
+        Assert.Equal([99, 1], handlers.EnumerateArray().Select(g => g.GetProperty("count").GetInt32()));
+        Assert.Equal(0, tooDeep.GetArrayLength());
+        Assert.Equal([SlowRpcSnapshot.LockedStackId], Assert.Single(one.EnumerateArray()).GetProperty("stack_ids").EnumerateArray().Select(s => s.GetInt64()));
+    }
 }

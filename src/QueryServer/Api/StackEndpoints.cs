@@ -11,9 +11,6 @@ namespace Sideye.QueryServer.Api;
 /// <summary>The stacks view (identical stacks grouped) and the flame graph of a snapshot.</summary>
 public static class StackEndpoints
 {
-    private const string FilterHelp = " Filters: `pid` (one process), `kind` (`thread` or `async`), `contains` "
-        + "(stacks with a frame whose method contains the text, ignoring case).";
-
     public static IEndpointRouteBuilder MapStackEndpoints(this IEndpointRouteBuilder endpoints)
     {
         RouteGroupBuilder group = endpoints.MapGroup("/api/snapshots/{id}").WithTags("Stacks");
@@ -23,7 +20,7 @@ public static class StackEndpoints
             .WithSummary("Identical stacks grouped")
             .WithDescription("Stacks with the same kind and frames (method, file, line, or IL offset without a line) "
                 + "as one group with a count, the stacks, processes, thread names and awaited objects; "
-                + "largest group first, then by leaf method. Frames are leaf first (depth 0)." + FilterHelp)
+                + "largest group first, then by leaf method. Frames are leaf first (depth 0)." + StackFilter.Help)
             .Produces<List<StackGroup>>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -43,7 +40,7 @@ public static class StackEndpoints
             .WithSummary("Stacks merged into a flame graph")
             .WithDescription("The stacks merged from the root: `all`, then one node per process (`name (pid N)`), then frames "
                 + "merged by method name; `value` counts the stacks through a node. `?format=folded` (or Accept: text/plain) "
-                + "gives folded stacks, `?format=speedscope` (or Accept: application/speedscope+json) a speedscope file." + FilterHelp)
+                + "gives folded stacks, `?format=speedscope` (or Accept: application/speedscope+json) a speedscope file." + StackFilter.Help)
             .Produces<FlameNode>(StatusCodes.Status200OK, "application/json")
             .WithMetadata(new AlternateRepresentation("text/plain", typeof(string)))
             .WithMetadata(new AlternateRepresentation(SpeedscopeFile.MediaType, typeof(SpeedscopeFile)))
@@ -54,18 +51,20 @@ public static class StackEndpoints
     }
 
     private static async Task<List<StackGroup>> GetStacksAsync(
-        string id, int? pid, string? kind, string? contains, SnapshotCatalog catalog, StackStore store, HttpContext context)
+        string id, int? pid, string? kind, string? contains, string? process, string? prefix, long? stack,
+        SnapshotCatalog catalog, StackStore store, HttpContext context)
     {
         SnapshotStacks stacks = await store.GetAsync(catalog.Get(id), context.RequestAborted).ConfigureAwait(false);
-        return [.. StackGrouper.Group(new StackFilter(pid, kind, contains).Apply(stacks.Stacks))];
+        return [.. StackGrouper.Group(new StackFilter(pid, kind, contains, process, prefix, stack).Apply(stacks))];
     }
 
     private static async Task<IResult> GetFlamegraphAsync(
-        string id, int? pid, string? kind, string? contains, string? format, SnapshotCatalog catalog, StackStore store, HttpContext context)
+        string id, int? pid, string? kind, string? contains, string? process, string? prefix, long? stack, string? format,
+        SnapshotCatalog catalog, StackStore store, HttpContext context)
     {
         FlamegraphFormat chosen = FlamegraphFormats.Choose(format, context.Request);
         SnapshotStacks stacks = await store.GetAsync(catalog.Get(id), context.RequestAborted).ConfigureAwait(false);
-        IEnumerable<StackRecord> selected = new StackFilter(pid, kind, contains).Apply(stacks.Stacks);
+        IEnumerable<StackRecord> selected = new StackFilter(pid, kind, contains, process, prefix, stack).Apply(stacks);
         return chosen switch
         {
             FlamegraphFormat.Folded => Results.Text(FoldedStacks.Write(FlameTreeBuilder.Build(stacks, selected)), "text/plain", Encoding.UTF8),

@@ -16,13 +16,14 @@ public static class FlameTreeBuilder
         var root = new Mutable(RootName);
         foreach (StackRecord stack in stacks)
         {
-            root.Value++;
+            int isAsync = string.Equals(stack.Kind, "async", StringComparison.Ordinal) ? 1 : 0;
+            root.Count(isAsync);
             Mutable node = root.Child(snapshot.ProcessLabel(stack.Pid));
-            node.Value++;
+            node.Count(isAsync);
             for (int i = stack.Frames.Count - 1; i >= 0; i--)
             {
                 node = node.Child(stack.Frames[i].Method);
-                node.Value++;
+                node.Count(isAsync);
             }
         }
         return root.Freeze();
@@ -32,7 +33,16 @@ public static class FlameTreeBuilder
     {
         private readonly Dictionary<string, Mutable> _children = new(StringComparer.Ordinal);
 
-        public int Value { get; set; }
+        private int _value;
+        private int _async;
+
+        public int Value => _value;
+
+        public void Count(int isAsync)
+        {
+            _value++;
+            _async += isAsync;
+        }
 
         public Mutable Child(string childName)
         {
@@ -41,10 +51,11 @@ public static class FlameTreeBuilder
             return child;
         }
 
-        public FlameNode Freeze() => new(name, Value, [.. _children.Values
+        public FlameNode Freeze() => new(name, _value, [.. _children.Values
             .OrderByDescending(c => c.Value)
             .ThenBy(c => c.Name, StringComparer.Ordinal)
-            .Select(c => c.Freeze())]);
+            .Select(c => c.Freeze())])
+        { Async = _async };
 
         private string Name => name;
     }

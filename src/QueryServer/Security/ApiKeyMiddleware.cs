@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace Sideye.QueryServer.Security;
 
 /// <summary>
-/// Every request (the API, OpenAPI, Swagger UI, anything served later) needs <c>Authorization: Bearer &lt;key&gt;</c>
+/// Every request but the web app's own files (the API, OpenAPI, Swagger UI) needs <c>Authorization: Bearer &lt;key&gt;</c>
 /// when the server has keys; 401 with <c>WWW-Authenticate: Bearer</c> otherwise. The key is never logged.
 /// </summary>
 internal sealed class ApiKeyMiddleware(RequestDelegate next, QueryServerOptions options)

@@ -23,8 +23,12 @@ public static partial class ProcessDiscovery
                 continue;
             try
             {
+                // A diagnostics socket outlives a process that crashed or was killed, and its pid is then reused:
+                // only a process that has the runtime loaded now is one.
+                if (!IsProcess(pid) || !LoadsCoreClr(pid, out string? version))
+                    continue;
                 LinuxProcess p = LinuxProcess.Inspect(pid);
-                found.Add(new DotnetProcess(p.Pid, p.Name, p.CommandLine, RuntimeVersion(pid)));
+                found.Add(new DotnetProcess(p.Pid, p.Name, p.CommandLine, version));
             }
             catch (TargetException)
             {
@@ -54,22 +58,40 @@ public static partial class ProcessDiscovery
         return matches;
     }
 
-    // .../shared/Microsoft.NETCore.App/10.0.12/libcoreclr.so: the folder is the runtime's version.
-    private static string? RuntimeVersion(int pid)
+    // /proc/<tid> answers for any thread too: a reused pid may now be a thread of another process.
+    private static bool IsProcess(int pid)
     {
+        try
+        {
+            string? tgid = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("Tgid:", StringComparison.Ordinal));
+            return tgid is not null && int.TryParse(tgid.AsSpan(5).Trim(), out int leader) && leader == pid;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    // .../shared/Microsoft.NETCore.App/10.0.12/libcoreclr.so: the folder is the runtime's version (a self-contained
+    // app has libcoreclr.so in its own folder: a .NET process whose version is not known from the path).
+    private static bool LoadsCoreClr(int pid, out string? version)
+    {
+        version = null;
         try
         {
             foreach (string line in File.ReadLines($"/proc/{pid}/maps"))
             {
+                if (!line.EndsWith("/libcoreclr.so", StringComparison.Ordinal))
+                    continue;
                 Match m = CoreClrPath().Match(line);
-                if (m.Success)
-                    return m.Groups[1].Value;
+                version = m.Success ? m.Groups[1].Value : null;
+                return true;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
         }
-        return null;
+        return false;
     }
 
     [GeneratedRegex(@"/Microsoft\.NETCore\.App/([0-9][^/]*)/libcoreclr\.so")]

@@ -1,0 +1,66 @@
+import { useState } from "preact/hooks";
+import { api, type Spec, type StackGroup } from "../api";
+import { ErrorBox, Loading } from "../components/ErrorBox";
+import { FilterBox } from "../components/FilterBox";
+import { StackGroupCard } from "../components/StackGroupCard";
+import { VariablesPanel } from "../components/VariablesPanel";
+import { filtersOf, href } from "../route";
+import { useAsync } from "../useAsync";
+
+/**
+ * Identical stacks grouped, largest group first, with what they await and their longest wait; frames expand
+ * to their captured variables, with link icons where the spec's or the built-in links lead.
+ */
+export function StacksPage({ snapshot, params }: { snapshot: string; params: URLSearchParams }) {
+  const filters = filtersOf(params);
+  const groups = useAsync(() => api.stacks(snapshot, filters), [snapshot, params.toString()]);
+  const manifest = useAsync(() => api.manifest(snapshot), [snapshot]);
+  const spec = useAsync(() => api.spec(), []);
+  const [editing, setEditing] = useState<string | null>(null);
+
+  const names = new Map((manifest.data?.processes ?? []).map((p) => [p.pid, p.name]));
+  const list: StackGroup[] = groups.data ?? [];
+  const total = list.reduce((n, g) => n + g.count, 0);
+  const single = list.length === 1;
+
+  return (
+    <section class={editing ? "with-panel" : ""}>
+      <FilterBox snapshot={snapshot} page="stacks" params={params} />
+      <div class="toolbar">
+        {groups.data && (
+          <span class="count" data-testid="stacks-total">
+            {total} stack{total === 1 ? "" : "s"} in {list.length} group{list.length === 1 ? "" : "s"}
+          </span>
+        )}
+        <a href={href("flame", snapshot, params)}>Flame graph of these stacks</a>
+      </div>
+      <ErrorBox error={groups.error} />
+      {groups.loading && !groups.data && <Loading what="stacks" />}
+      {groups.data && list.length === 0 && <p class="hint">No stack matches these filters.</p>}
+      <div class="groups">
+        {list.map((g, i) => (
+          <StackGroupCard
+            key={`${snapshot}/${g.key}/${params.get("stack") ?? ""}`}
+            snapshot={snapshot}
+            group={g}
+            processNames={names}
+            spec={spec.data as Spec | undefined}
+            expanded={single || i === 0 && !!params.get("stack")}
+            onEditVariables={setEditing}
+          />
+        ))}
+      </div>
+      {editing && (
+        <VariablesPanel
+          snapshot={snapshot}
+          fn={editing}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            spec.reload();
+            groups.reload();
+          }}
+        />
+      )}
+    </section>
+  );
+}
