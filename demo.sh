@@ -109,6 +109,8 @@ PY
 
 cat <<EOF2
 
+== The web app: $BASE/#/s/$ID/flame   (open it in a browser: the flame graph of this snapshot)
+
 == Query server: $BASE   (snapshot $ID)
   Snapshots:    curl $BASE/api/snapshots
   Snapshot now: curl -X POST -H 'Content-Type: application/json' -d '{"pids":[$SERVER,$CLIENT]}' $BASE/api/snapshots

@@ -11,6 +11,8 @@ export interface FlameChartProps {
   onFocus: (path: string[]) => void;
   /** Colors by a per-node delta (`delta` field) instead of by stack kind: the diff view's flame graph. */
   differential?: boolean;
+  /** The path (names from "all") of the node to zoom to: focusing is instant, no new request. */
+  focus?: string[];
 }
 
 /** The path of names from the root down to a node. */
@@ -42,11 +44,21 @@ function escapeRegex(text: string): string {
 }
 
 /** d3-flame-graph over the server's merged tree (`GET .../flamegraph`). */
-export function FlameChart({ root, search, onFocus, differential }: FlameChartProps) {
+/** The hierarchy node at a path of names from the root, if there is exactly one. */
+function nodeAt(root: FlameDatum<FlameNode> & { children?: FlameDatum<FlameNode>[] }, path: string[]): FlameDatum<FlameNode> | null {
+  let node: any = root;
+  for (const name of path.slice(1)) {
+    node = (node.children ?? []).find((c: FlameDatum<FlameNode>) => c.data.name === name);
+    if (!node) return null;
+  }
+  return node;
+}
+
+export function FlameChart({ root, search, onFocus, differential, focus }: FlameChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<FlameGraph | null>(null);
-  const focus = useRef(onFocus);
-  focus.current = onFocus;
+  const clicked = useRef(onFocus);
+  clicked.current = onFocus;
 
   useEffect(() => {
     const element = host.current!;
@@ -67,7 +79,7 @@ export function FlameChart({ root, search, onFocus, differential }: FlameChartPr
         return `${n.name}\n${n.value} stack${n.value === 1 ? "" : "s"} (${kinds}${delta})`;
       })
       .setSearchMatch((d, term) => !!term && new RegExp(escapeRegex(term), "i").test(d.data.name))
-      .onClick((d) => focus.current(pathOf(d as FlameDatum<FlameNode>)));
+      .onClick((d) => clicked.current(pathOf(d as FlameDatum<FlameNode>)));
     if (differential) c.setColorMapper(colorMapper.differentialColorMapper);
     else c.setColorMapper((d) => kindColor(d as FlameDatum<FlameNode>));
     select(element).datum(root).call(c);
@@ -84,6 +96,16 @@ export function FlameChart({ root, search, onFocus, differential }: FlameChartPr
     if (search) c.search(search);
     else c.clear();
   }, [search, root]);
+
+  const focusKey = (focus ?? []).join("\u0000");
+  useEffect(() => {
+    const c = chart.current;
+    if (!c) return;
+    const hierarchy = select(host.current!).datum() as any;
+    const node = focus && focus.length > 1 ? nodeAt(hierarchy, focus) : null;
+    if (node) c.zoomTo(node);
+    else c.resetZoom();
+  }, [focusKey, root]);
 
   return <div class="flame" data-testid="flamegraph" ref={host} />;
 }

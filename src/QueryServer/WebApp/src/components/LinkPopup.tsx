@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { records, type RowLinks } from "../api";
 import { cell } from "../format";
 import { href } from "../route";
+import { LinkIcon } from "./Icons";
 
 /**
  * A link icon and its popup: for each link (the spec's or a built-in one) that leads from this row, the linked
@@ -20,7 +21,8 @@ export function LinkPopup({ snapshot, rowLinks, label }: { snapshot: string; row
         title={`${count} linked row${count === 1 ? "" : "s"} from ${rowLinks.table}`}
         onClick={() => setOpen(!open)}
       >
-        🔗{label ? ` ${label}` : ""} <span class="link-count">{count}</span>
+        <LinkIcon />
+        {label ? ` ${label}` : ""} <span class="link-count">{count}</span>
       </button>
       {open && (
         <div class="link-popup" data-testid="link-popup" role="dialog">

@@ -6,6 +6,7 @@ import { useAsync } from "../useAsync";
 import { ErrorBox } from "./ErrorBox";
 import { JsonTree } from "./JsonTree";
 import { LinkPopup } from "./LinkPopup";
+import { TableIcon } from "./Icons";
 
 interface Variable {
   function: string;
@@ -47,7 +48,7 @@ export function StackGroupCard({ snapshot, group, processNames, spec, expanded, 
   const stackRow = detail.data ? records(detail.data.stack)[0] : undefined;
 
   return (
-    <article class="group" data-testid="stack-group" data-count={group.count} data-kind={group.kind}>
+    <article class="group" data-testid="stack-group" data-key={group.key} data-count={group.count} data-kind={group.kind}>
       <header class="group-header">
         <button class="json-toggle" aria-expanded={open} aria-label={open ? "collapse" : "expand"} onClick={() => setOpen(!open)}>
           {open ? "▾" : "▸"}
@@ -157,7 +158,7 @@ function FrameLine({
           )}
           {table && (
             <a class="table-icon" data-testid="frame-table" href={href("table", snapshot, undefined, table.name)} title={`Open table ${table.name}`}>
-              ▦ {table.name}
+              <TableIcon /> {table.name}
             </a>
           )}
         </span>

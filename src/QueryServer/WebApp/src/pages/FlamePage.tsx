@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { api } from "../api";
+import { api, type FlameNode } from "../api";
 import { ErrorBox, Loading } from "../components/ErrorBox";
 import { FlameChart } from "../components/FlameChart";
 import { FilterBox } from "../components/FilterBox";
@@ -12,9 +12,13 @@ import { useAsync } from "../useAsync";
  * the stacks view); the search box highlights a function.
  */
 export function FlamePage({ snapshot, params }: { snapshot: string; params: URLSearchParams }) {
-  const filters = filtersOf(params);
-  const tree = useAsync(() => api.flamegraph(snapshot, filters), [snapshot, params.toString()]);
+  // The process and prefix filters are the focus: applied by zooming the tree already here (instant), not by a
+  // new request; the other filters change which stacks the tree holds.
+  const { process, prefix, ...filters } = filtersOf(params);
+  const tree = useAsync(() => api.flamegraph(snapshot, filters), [snapshot, JSON.stringify(filters)]);
   const [search, setSearch] = useState("");
+  const path = focusPath(tree.data, process, prefix);
+  const focused = path ? valueAt(tree.data!, path) : tree.data?.value;
 
   const focus = (path: string[]) => {
     const next = new URLSearchParams(params);
@@ -50,7 +54,7 @@ export function FlamePage({ snapshot, params }: { snapshot: string; params: URLS
         </span>
         {tree.data && (
           <span class="count" data-testid="flame-total">
-            {tree.data.value} stacks
+            {focused ?? 0} stacks
           </span>
         )}
         <a href={href("stacks", snapshot, params)}>Show these stacks</a>
@@ -58,7 +62,29 @@ export function FlamePage({ snapshot, params }: { snapshot: string; params: URLS
       <ErrorBox error={tree.error} />
       {tree.loading && !tree.data && <Loading what="the flame graph" />}
       {tree.data && tree.data.value === 0 && <p class="hint">No stack matches these filters.</p>}
-      {tree.data && tree.data.value > 0 && <FlameChart root={tree.data} search={search} onFocus={focus} />}
+      {tree.data && (process || prefix) && !path && <p class="hint">No stack matches this focus in this snapshot.</p>}
+      {tree.data && tree.data.value > 0 && <FlameChart root={tree.data} search={search} onFocus={focus} focus={path ?? undefined} />}
     </section>
   );
+}
+
+/** The tree path of the focus filters: "all", the process's node (by name or pid; one only), the prefix's methods. */
+function focusPath(tree: FlameNode | undefined, process: string | undefined, prefix: string | undefined): string[] | null {
+  if (!tree || (!process && !prefix)) return null;
+  const processes = tree.children.filter((c) => {
+    const m = /^(.*) \(pid (\d+)\)$/.exec(c.name);
+    return !process || (m && (m[1].toLowerCase() === process.toLowerCase() || m[2] === process));
+  });
+  if (processes.length !== 1) return null;
+  const path = ["all", processes[0].name, ...(prefix ? prefix.split(";").filter(Boolean) : [])];
+  return valueAt(tree, path) === null ? null : path;
+}
+
+function valueAt(tree: FlameNode, path: string[]): number | null {
+  let node: FlameNode | undefined = tree;
+  for (const name of path.slice(1)) {
+    node = node.children.find((c) => c.name === name);
+    if (!node) return null;
+  }
+  return node.value;
 }

@@ -4,6 +4,7 @@ import { ErrorBox, Loading } from "../components/ErrorBox";
 import { LinkPopup } from "../components/LinkPopup";
 import { ResultGrid } from "../components/ResultGrid";
 import { TableDefinitionEditor } from "../components/TableDefinitionEditor";
+import { SearchIcon } from "../components/Icons";
 import { href, navigate } from "../route";
 import { useAsync } from "../useAsync";
 
@@ -84,8 +85,8 @@ export function TablePage({ snapshot, table, params }: { snapshot: string; table
           </button>
         )}
         {isSearch && (
-          <button data-testid="search-icon" aria-label="search all captured data" onClick={() => setSearching(!searching)}>
-            🔍
+          <button data-testid="search-icon" aria-label="search all captured data" title="Search all captured data" onClick={() => setSearching(!searching)}>
+            <SearchIcon />
           </button>
         )}
       </div>

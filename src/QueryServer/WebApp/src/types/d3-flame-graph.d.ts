@@ -29,6 +29,7 @@ declare module "d3-flame-graph" {
     search(term: string): void;
     clear(): void;
     resetZoom(): void;
+    zoomTo(d: FlameDatum): void;
     update(data?: any): void;
     destroy(): void;
   }
