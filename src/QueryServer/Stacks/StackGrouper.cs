@@ -15,11 +15,12 @@ public static class StackGrouper
     public static IReadOnlyList<StackGroup> Group(IEnumerable<StackRecord> stacks)
     {
         var groups = new Dictionary<string, List<StackRecord>>(StringComparer.Ordinal);
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal); // shape -> key: one hash per distinct shape
         foreach (StackRecord stack in stacks)
         {
-            string shape = Shape(stack);
-            if (!groups.TryGetValue(shape, out List<StackRecord>? members))
-                groups[shape] = members = [];
+            string key = stack.ShapeKey ??= KeyOf(Shape(stack), keys);
+            if (!groups.TryGetValue(key, out List<StackRecord>? members))
+                groups[key] = members = [];
             members.Add(stack);
         }
         return [.. groups
@@ -29,12 +30,19 @@ public static class StackGrouper
             .ThenBy(g => g.Key, StringComparer.Ordinal)];
     }
 
-    private static StackGroup ToGroup(string shape, List<StackRecord> members)
+    private static string KeyOf(string shape, Dictionary<string, string> keys)
+    {
+        if (!keys.TryGetValue(shape, out string? key))
+            keys[shape] = key = Hash(shape);
+        return key;
+    }
+
+    private static StackGroup ToGroup(string key, List<StackRecord> members)
     {
         StackRecord first = members[0];
         StackRecord? longest = members.Where(m => m.WaitMs is not null).MaxBy(m => m.WaitMs);
         return new StackGroup(
-            Key: Hash(shape),
+            Key: key,
             Count: members.Count,
             Kind: first.Kind,
             Pids: [.. members.Select(m => m.Pid).Distinct().Order()],

@@ -11,4 +11,10 @@ public sealed record StackRecord(
 {
     /// <summary>How long the stack had waited at the capture (the <c>stacks</c> view's <c>wait_ms</c>), when known.</summary>
     public double? WaitMs { get; init; }
+
+    /// <summary>
+    /// The group key of the stack's shape (<see cref="StackGroup.Key"/>), worked out once: records are cached per
+    /// snapshot, and the views group the same 100,000 stacks again for every filter. Benign race: equal values.
+    /// </summary>
+    internal string? ShapeKey { get; set; }
 }

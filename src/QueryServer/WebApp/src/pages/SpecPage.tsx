@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, type Spec } from "../api";
-import { CodeEditor } from "../components/CodeEditor";
+import { CodeEditor } from "../components/LazyCodeEditor";
 import { ErrorBox, Loading } from "../components/ErrorBox";
 import { checkThenSave } from "../components/TableDefinitionEditor";
 import { addLink, parseDiagnostic, type Diagnostic } from "../specEdit";

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { api, type QueryResult } from "../api";
-import { CodeEditor } from "../components/CodeEditor";
+import { CodeEditor } from "../components/LazyCodeEditor";
 import { ErrorBox } from "../components/ErrorBox";
 import { ResultGrid } from "../components/ResultGrid";
 import { href, navigate } from "../route";
