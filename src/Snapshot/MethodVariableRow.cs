@@ -12,7 +12,7 @@ namespace Sideye.Snapshot;
 /// <param name="MethodToken">The method definition's metadata token (the method the user wrote, not an async method's MoveNext).</param>
 /// <param name="Signature">C#-like, without namespaces: <c>Task&lt;GetInfoResponse&gt; GetInfo(GetInfoRequest request, ServerCallContext context)</c>; overloads differ here.</param>
 /// <param name="StateMachine"><c>async</c>, <c>iterator</c>, <c>async-iterator</c>, or null for a method without a state machine.</param>
-/// <param name="Position">The variable's place in its overload: <c>this</c>, the parameters in order, then the locals by name.</param>
+/// <param name="Position">The variable's place in its overload: <c>this</c>, the parameters in order, then the locals (in the order the PDB or the state machine lists them: mostly declaration order).</param>
 /// <param name="Name">As written in the source (a hoisted <c>&lt;cs&gt;5__2</c> is <c>cs</c>): what a spec's <c>capture</c> names.</param>
 /// <param name="Type">C#-like, with namespaces (<c>SlowRpc.Protos.GetInfoRequest</c>, <c>int</c>, <c>System.Collections.Generic.List&lt;int&gt;</c>).</param>
 /// <param name="Kind">See <see cref="MethodVariableKinds"/>.</param>
