@@ -94,6 +94,7 @@ public static class QueryServerHost
         app.MapLinkEndpoints();
         app.MapSearchEndpoints();
         app.MapTableEndpoints();
+        app.MapVariableEndpoints();
         app.MapDiffEndpoints();
 
         // Before the first snapshot is attached (when the server starts), so every snapshot gets the spec's

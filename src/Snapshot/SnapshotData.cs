@@ -8,4 +8,7 @@ public sealed record SnapshotData(
     IReadOnlyList<CapturedValueRow> CapturedValues)
 {
     public BuiltInTables BuiltIns { get; init; } = BuiltInTables.Empty;
+
+    /// <summary>The variables of the methods on the stacks that have a PDB (see <see cref="MethodVariableRow"/>).</summary>
+    public IReadOnlyList<MethodVariableRow> MethodVariables { get; init; } = [];
 }

@@ -24,13 +24,21 @@ public static class SnapshotTables
     public const string LockWaiters = "lock_waiters";
     public const string Deadlocks = "deadlocks";
 
+    public const string MethodVariables = "method_variables";
+
     /// <summary>The tables every snapshot has, since the first schema.</summary>
     public static readonly IReadOnlyList<string> Core = [Processes, Stacks, Frames, CapturedValues];
 
     /// <summary>The built-in tables (<see cref="BuiltInTables"/>): a snapshot written before one existed reads it as empty.</summary>
     public static readonly IReadOnlyList<string> BuiltIn = [StackLinks, GrpcClientCalls, GrpcServerCalls, HttpServerRequests, Locks, LockWaiters, Deadlocks];
 
-    public static readonly IReadOnlyList<string> All = [.. Core, .. BuiltIn];
+    /// <summary>
+    /// Tables read from the targets' modules and PDBs for the methods on the stacks (not from memory, so they do not
+    /// depend on a spec or on <c>builtins</c>): a snapshot written before one existed reads it as empty.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Symbols = [MethodVariables];
+
+    public static readonly IReadOnlyList<string> All = [.. Core, .. BuiltIn, .. Symbols];
 
     /// <summary>The row record of each table: its properties' JSON names are the table's columns.</summary>
     public static readonly IReadOnlyDictionary<string, Type> RowTypes = new Dictionary<string, Type>(StringComparer.Ordinal)
@@ -46,6 +54,7 @@ public static class SnapshotTables
         [Locks] = typeof(LockRow),
         [LockWaiters] = typeof(LockWaiterRow),
         [Deadlocks] = typeof(DeadlockRow),
+        [MethodVariables] = typeof(MethodVariableRow),
     };
 
     public static string FileName(string table) => table + ".parquet";

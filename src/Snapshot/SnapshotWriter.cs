@@ -42,6 +42,7 @@ public static class SnapshotWriter
             await WriteTableAsync(temp, SnapshotTables.Locks, b.Locks, cancellationToken).ConfigureAwait(false);
             await WriteTableAsync(temp, SnapshotTables.LockWaiters, b.LockWaiters, cancellationToken).ConfigureAwait(false);
             await WriteTableAsync(temp, SnapshotTables.Deadlocks, b.Deadlocks, cancellationToken).ConfigureAwait(false);
+            await WriteTableAsync(temp, SnapshotTables.MethodVariables, data.MethodVariables, cancellationToken).ConfigureAwait(false);
             await using (FileStream json = CreatePrivateFile(Path.Combine(temp, SnapshotTables.ManifestFile)))
                 await JsonSerializer.SerializeAsync(json, manifest, JsonOptions, cancellationToken).ConfigureAwait(false);
             Directory.Move(temp, final);

@@ -12,6 +12,7 @@ public static class TableNames
     [
         "processes", "stacks", "captured_stacks", "frames", "captured_values", "all_captured_data",
         "stack_links", "grpc_client_calls", "grpc_server_calls", "http_server_requests", "locks", "lock_waiters", "deadlocks",
+        "method_variables",
     ];
 
     /// <summary>

@@ -126,7 +126,7 @@ public sealed class BuiltInTablesTests : IAsyncLifetime
     [Fact]
     public async Task A_snapshot_from_before_the_built_in_tables_reads_them_as_empty()
     {
-        Assert.Equal("[[0,0,0]]", (await Api.RowsAsync(OldId, "SELECT (SELECT count(*) FROM grpc_client_calls), (SELECT count(*) FROM locks), (SELECT count(*) FROM deadlocks)")).GetRawText());
+        Assert.Equal("[[0,0,0,0]]", (await Api.RowsAsync(OldId, "SELECT (SELECT count(*) FROM grpc_client_calls), (SELECT count(*) FROM locks), (SELECT count(*) FROM deadlocks), (SELECT count(*) FROM method_variables)")).GetRawText());
         Assert.Equal("[[1,null,null]]", (await Api.RowsAsync(OldId, "SELECT stack_id, waiting_since, wait_ms FROM stacks")).GetRawText());
         JsonElement groups = await Api.GetJsonAsync($"/api/snapshots/{OldId}/stacks");
         Assert.Equal(1, groups[0].GetProperty("count").GetInt32());
@@ -306,7 +306,7 @@ public sealed class BuiltInTablesTests : IAsyncLifetime
         [property: System.Text.Json.Serialization.JsonPropertyName("kind")] string Kind,
         [property: System.Text.Json.Serialization.JsonPropertyName("frame_count")] int FrameCount);
 
-    /// <summary>A snapshot as the first schema wrote it: no built-in tables, no wait columns.</summary>
+    /// <summary>A snapshot as the first schema wrote it: no built-in tables, no method_variables, no wait columns.</summary>
     private static async Task WriteOldAsync(string parent)
     {
         var manifest = new SnapshotManifest(OldId, CapturedAt.AddHours(-1), "0.1.0", 1, "live",
@@ -316,7 +316,7 @@ public sealed class BuiltInTablesTests : IAsyncLifetime
             [],
             [new FrameRow(1, Client, 0, "Demo.Client.Call", "Demo", 4, "Demo.cs", 10, FrameKinds.Managed, null, null, null, null)],
             []));
-        foreach (string table in SnapshotTables.BuiltIn)
+        foreach (string table in SnapshotTables.BuiltIn.Concat(SnapshotTables.Symbols))
             File.Delete(Path.Combine(directory, SnapshotTables.FileName(table)));
         await using FileStream stacks = File.Create(Path.Combine(directory, SnapshotTables.FileName(SnapshotTables.Stacks)));
         await ParquetSerializer.SerializeAsync(new[] { new OldStackRow(1, Client, StackKinds.Thread, 1) }, stacks);

@@ -24,7 +24,7 @@ public sealed class SnapshotsApiTests(SlowRpcServer fixture)
         Assert.Equal("10.0.0", server.GetProperty("runtime_version").GetString());
         Assert.Equal(15.0, server.GetProperty("pause_ms").GetDouble());
         Assert.Equal(["processes", "stacks", "frames", "captured_values", "stack_links", "grpc_client_calls", "grpc_server_calls",
-            "http_server_requests", "locks", "lock_waiters", "deadlocks"], latest.GetProperty("tables").EnumerateArray().Select(t => t.GetString()));
+            "http_server_requests", "locks", "lock_waiters", "deadlocks", "method_variables"], latest.GetProperty("tables").EnumerateArray().Select(t => t.GetString()));
         Assert.Equal(0, latest.GetProperty("warnings").GetArrayLength());
     }
 

@@ -16,6 +16,9 @@ public sealed class DumpCapture
         _plan = plan ?? SpecCompiler.CapturePlan.Empty;
     }
 
+    /// <summary>Told where the time went, for the progress lines.</summary>
+    public Action<string>? Progress { get; init; }
+
     public ProcessCaptureResult Capture(string dumpPath, CancellationToken cancellationToken = default)
     {
         var sw = Stopwatch.StartNew();
@@ -35,8 +38,9 @@ public sealed class DumpCapture
         RuntimeWalk walk = capture.Walk(runtime, new Walk.TypeLayoutCache(), dacPath: dacPath, cancellationToken: cancellationToken, clock: clock);
         string? cmdline = RuntimeCapture.ReadCommandLine(runtime);
         string name = cmdline is null ? "?" : ProcessNameFrom(cmdline);
-        return new ProcessCaptureResult(pid, name, cmdline, runtimeVersion, $"dump:{(File.Exists(dumpPath) ? Path.GetFullPath(dumpPath) : dumpPath)}",
-            walk.Stacks, null, sw.Elapsed.TotalMilliseconds, walk.Warnings) { BuiltIns = walk.BuiltIns, Clock = clock };
+        var result = new ProcessCaptureResult(pid, name, cmdline, runtimeVersion, $"dump:{(File.Exists(dumpPath) ? Path.GetFullPath(dumpPath) : dumpPath)}",
+            walk.Stacks, null, sw.Elapsed.TotalMilliseconds, walk.Warnings) { BuiltIns = walk.BuiltIns, Clock = clock, ModulePaths = walk.ModulePaths };
+        return MethodVariableRecorder.AddTo(result, _symbols, Progress);
     }
 
     /// <summary>

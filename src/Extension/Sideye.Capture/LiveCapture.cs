@@ -148,7 +148,7 @@ public sealed class LiveCapture
             double pauseMs = stoppedAt is long t ? Stopwatch.GetElapsedTime(t).TotalMilliseconds : pause.Elapsed.TotalMilliseconds;
             _progress($"{process.Describe()}: paused {pauseMs:0.0} ms (attach {attachMs:0.0}, {walk.Parts}, walk {walk.TotalMs:0.0}), {walk.ThreadCount} threads, {walk.AsyncStackCount} async stacks");
             return new ProcessCaptureResult(process.Pid, process.Name, process.CommandLine, version, "live",
-                walk.Stacks, pauseMs, total.Elapsed.TotalMilliseconds, walk.Warnings) { PauseMode = PauseMode.Stop, BuiltIns = walk.BuiltIns, Clock = clock };
+                walk.Stacks, pauseMs, total.Elapsed.TotalMilliseconds, walk.Warnings) { PauseMode = PauseMode.Stop, BuiltIns = walk.BuiltIns, Clock = clock, ModulePaths = walk.ModulePaths };
         }
         finally
         {
@@ -215,7 +215,7 @@ public sealed class LiveCapture
             string leftovers = frozen.LeftoversReaped > 0 ? $"; reaped {frozen.LeftoversReaped} clone(s) an earlier run left" : "";
             _progress($"{process.Describe()}: paused {p.TotalMs:0.0} ms (stop {p.StopMs:0.0}, clone {p.CloneMs:0.0}, resume {p.ResumeMs:0.0}{shared}{leftovers}); walked its clone in {walkClock.Elapsed.TotalMilliseconds:0} ms ({walk.Parts}){(extra >= 0 ? $", the clone held {extra / 1048576.0:0.0} MB of its own" : "")}; {walk.ThreadCount} threads, {walk.AsyncStackCount} async stacks");
             return new ProcessCaptureResult(process.Pid, process.Name, process.CommandLine, version, "live",
-                walk.Stacks, p.TotalMs, total.Elapsed.TotalMilliseconds, [.. walk.Warnings, .. warnings]) { PauseMode = PauseMode.Clone, BuiltIns = walk.BuiltIns, Clock = clock };
+                walk.Stacks, p.TotalMs, total.Elapsed.TotalMilliseconds, [.. walk.Warnings, .. warnings]) { PauseMode = PauseMode.Clone, BuiltIns = walk.BuiltIns, Clock = clock, ModulePaths = walk.ModulePaths };
         }
         finally
         {

@@ -24,4 +24,10 @@ public sealed record ProcessCaptureResult(
 
     /// <summary>When the process was captured, by its own clocks (a wait's length is measured against it); null when unknown.</summary>
     public CaptureClock? Clock { get; init; }
+
+    /// <summary>The module files the runtime had loaded: frames name only a file, the methods' description needs the path.</summary>
+    public IReadOnlyList<string> ModulePaths { get; init; } = [];
+
+    /// <summary>The variables of the methods on <see cref="Stacks"/> that have a PDB (see <see cref="Symbols.MethodVariableRecorder"/>).</summary>
+    public IReadOnlyList<MethodVariableRow> MethodVariables { get; init; } = [];
 }

@@ -123,6 +123,9 @@ public sealed class RuntimeCapture
             FramesWithVariables = framesWithVariables,
             BuiltInsMs = sw.Elapsed.TotalMilliseconds - builtInsStart,
             BuiltIns = builtIns,
+            // The module list the walk already enumerated (ClrMD keeps it): a copy, so the methods can be described from
+            // their files once the target runs again.
+            ModulePaths = TargetMethods.ModulePathsOf(runtime),
         };
     }
 
@@ -175,6 +178,9 @@ public sealed record RuntimeWalk(
 
     /// <summary>What the built-in recognizers found, with stack ids as indexes into <see cref="Stacks"/>.</summary>
     public BuiltInTables BuiltIns { get; init; } = BuiltInTables.Empty;
+
+    /// <summary>The runtime's module files (see <see cref="ProcessCaptureResult.ModulePaths"/>).</summary>
+    public IReadOnlyList<string> ModulePaths { get; init; } = [];
 
     /// <summary>Frames of spec'd functions whose variables were read.</summary>
     public int FramesWithVariables { get; init; }

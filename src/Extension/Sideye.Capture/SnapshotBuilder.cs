@@ -23,11 +23,13 @@ public static class SnapshotBuilder
         var frameRows = new List<FrameRow>();
         var valueRows = new List<CapturedValueRow>();
         var builtIns = new List<BuiltInTables>();
+        var methodVariables = new List<MethodVariableRow>();
         long nextStackId = 1;
         foreach (ProcessCaptureResult p in processes)
         {
             int threadCount = 0, asyncCount = 0;
             builtIns.Add(BuiltInRows.Rebase(p.BuiltIns, p.Pid, firstStackId: nextStackId, stackCount: p.Stacks.Count));
+            methodVariables.AddRange(p.MethodVariables);
             foreach (CapturedStack s in p.Stacks)
             {
                 long id = nextStackId++;
@@ -53,7 +55,7 @@ public static class SnapshotBuilder
             SnapshotWriter.NewId(capturedAt), capturedAt, ToolVersion, SnapshotTables.SchemaVersion, source,
             processes.Select(p => new ManifestProcess(p.Pid, p.Name, p.CommandLine, p.RuntimeVersion, p.PauseMs, p.CaptureMs, p.Warnings)).ToList(),
             warnings, SnapshotTables.All, spec);
-        return (manifest, new SnapshotData(processRows, stackRows, frameRows, valueRows) { BuiltIns = BuiltInRows.Concat(builtIns) });
+        return (manifest, new SnapshotData(processRows, stackRows, frameRows, valueRows) { BuiltIns = BuiltInRows.Concat(builtIns), MethodVariables = methodVariables });
     }
 
     // Addresses are stored as signed BIGINT: Spark and others read UINT64 as DECIMAL(20,0).

@@ -132,7 +132,8 @@ public sealed class SnapshotSession : IDisposable
                 continue;
             }
             int slot = i;
-            walkers.Add(new Thread(() => Guarded(errors, process, () => results[slot] = live.CaptureClone(process, frozen, freezer, cancellationToken)))
+            // The methods are described on the walker's thread once its clone is released: files only, nothing paused.
+            walkers.Add(new Thread(() => Guarded(errors, process, () => results[slot] = DescribeMethods(live.CaptureClone(process, frozen, freezer, cancellationToken))))
             {
                 Name = $"sideye-walk-{process.Process.Pid}",
                 IsBackground = true,
@@ -190,8 +191,13 @@ public sealed class SnapshotSession : IDisposable
         {
             processes.ForEach(p => Posix.Continue(p.Process.Process.Pid)); // also those whose attach failed
         }
-        return (results.OfType<ProcessCaptureResult>().ToList(), capturedAt);
+        // Only once every process runs again: one process's description would allocate into the no-GC region that the
+        // others' pauses still count on.
+        return (results.OfType<ProcessCaptureResult>().Select(DescribeMethods).ToList(), capturedAt);
     }
+
+    /// <summary>Adds the <c>method_variables</c> rows, from the modules' files: never while a target is paused.</summary>
+    private ProcessCaptureResult DescribeMethods(ProcessCaptureResult result) => MethodVariableRecorder.AddTo(result, _symbols, _progress);
 
     /// <summary>Runs one process's capture, turning its failure into an error of the snapshot (the others go on).</summary>
     private void Guarded(List<string> errors, PreparedProcess process, Action capture)
@@ -220,7 +226,7 @@ public sealed class SnapshotSession : IDisposable
     public async Task<SnapshotOutcome> SnapDumpAsync(string dumpPath, string outDirectory, CancellationToken cancellationToken = default)
     {
         DateTimeOffset capturedAt = DateTimeOffset.UtcNow;
-        ProcessCaptureResult result = new DumpCapture(_symbols, Plan).Capture(dumpPath, cancellationToken);
+        ProcessCaptureResult result = new DumpCapture(_symbols, Plan) { Progress = _progress }.Capture(dumpPath, cancellationToken);
         _progress($"dump {dumpPath}: {result.Stacks.Count} stacks in {result.CaptureMs:0} ms");
         return await WriteAsync([result], [], capturedAt, "dump", outDirectory, cancellationToken).ConfigureAwait(false);
     }

@@ -46,6 +46,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
         ProblemDetails problem = Problem(StatusCodes.Status400BadRequest, "Invalid spec",
             e.Diagnostics.Count > 0 ? e.Diagnostics[0] : "The spec has errors.");
         problem.Extensions["diagnostics"] = e.Diagnostics;
+        problem.Extensions["diagnostic_details"] = e.Details.Select(SpecDiagnosticInfo.From).ToList(); // as POST /api/spec/check shows them
         return problem;
     }
 

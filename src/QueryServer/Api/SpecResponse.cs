@@ -26,16 +26,23 @@ public sealed record SpecResponse(
         document.Version,
         document.Path,
         document.Yaml,
-        [
-            .. document.Sql.FunctionTables.Select(t => new SpecTableInfo(t.Table, "function", t.Function, [.. t.EnumerateSourceColumns().Select(c => new SpecColumnInfo(c.Name, c.SqlType, c.Visible, null)), .. t.ExtraColumns.Select(Column)], null)),
-            .. document.Sql.DerivedTables.Select(t => new SpecTableInfo(t.Name, "derived", null, null, t.Sql)),
-        ],
-        [.. document.Sql.Links.Select(Link)],
+        TablesOf(document.Sql),
+        LinksOf(document.Sql),
         document.Warnings,
         new SpecBuiltInsInfo(
             document.Sql.BuiltIns,
             [.. SnapshotTables.BuiltIn.Select(t => new SpecTableInfo(t, "builtin", null, [.. TableSchemas.Columns(t).Select(c => new SpecColumnInfo(c.Name, c.Type, true, null))], null))],
             [.. BuiltInSpec.Links.Select(Link)]));
+
+    /// <summary>A spec's function and derived tables, in spec order (also what <c>POST /api/spec/check</c> shows).</summary>
+    public static IReadOnlyList<SpecTableInfo> TablesOf(SpecSql sql) =>
+    [
+        .. sql.FunctionTables.Select(t => new SpecTableInfo(t.Table, "function", t.Function, [.. t.EnumerateSourceColumns().Select(c => new SpecColumnInfo(c.Name, c.SqlType, c.Visible, null)), .. t.ExtraColumns.Select(Column)], null)),
+        .. sql.DerivedTables.Select(t => new SpecTableInfo(t.Name, "derived", null, null, t.Sql)),
+    ];
+
+    /// <summary>A spec's own links (the built-in ones are listed apart).</summary>
+    public static IReadOnlyList<SpecLinkInfo> LinksOf(SpecSql sql) => [.. sql.Links.Select(Link)];
 
     private static SpecLinkInfo Link(LinkSql l) => new(l.Note, End(l.From), End(l.To));
 

@@ -52,7 +52,7 @@ public static class TableEndpoints
         LoadedSnapshot snapshot = catalog.Get(id);
         SpecSql sql = spec.Current.Sql;
         var tables = new List<(string Name, string Kind)>();
-        tables.AddRange(SnapshotTables.Core.Select(t => (t, "snapshot")));
+        tables.AddRange(SnapshotTables.Core.Concat(SnapshotTables.Symbols).Select(t => (t, "snapshot")));
         tables.AddRange(SnapshotTables.BuiltIn.Select(t => (t, "builtin")));
         tables.AddRange(sql.FunctionTables.Select(t => (t.Table, "function")));
         tables.AddRange(sql.DerivedTables.Select(t => (t.Name, "derived")));

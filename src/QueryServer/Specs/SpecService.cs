@@ -66,22 +66,37 @@ public sealed partial class SpecService(SpecState state, DuckDbEngine engine, Sn
         }
     }
 
-    private SpecDocument Compile(string yaml, string fileName)
+    /// <summary>
+    /// Runs exactly the checks of <see cref="ReplaceAsync"/> on <paramref name="yaml"/> and stores, applies and locks nothing:
+    /// the diagnostics (errors first) and, when there is no error, what the spec compiles to.
+    /// </summary>
+    public SpecCheck Check(string yaml)
+    {
+        string? path = state.Current.Path;
+        return CheckAs(yaml, path is null ? SpecLoader.DefaultFileName : Path.GetFileName(path));
+    }
+
+    private SpecCheck CheckAs(string yaml, string fileName)
     {
         SpecParseResult parsed = SpecLoader.Parse(yaml, fileName);
         if (parsed.Spec is null)
-            throw new SpecRejectedException(Ordered(parsed.Diagnostics));
+            return new SpecCheck(Ordered(parsed.Diagnostics), null);
         IReadOnlyList<SpecDiagnostic> validated = SpecValidator.Validate(parsed.Spec, targets: null, sql: new DuckDbSqlBinder(engine));
-        List<SpecDiagnostic> all = [.. parsed.Diagnostics, .. validated];
-        if (all.Any(d => d.IsError))
-            throw new SpecRejectedException(Ordered(all));
-        CompiledSpec compiled = parsed.Spec.Compile();
-        return new SpecDocument(0, null, yaml, compiled.Sql, Ordered(all)) { Plan = compiled.Plan };
+        IReadOnlyList<SpecDiagnostic> all = Ordered([.. parsed.Diagnostics, .. validated]);
+        return new SpecCheck(all, all.Any(d => d.IsError) ? null : parsed.Spec.Compile());
+    }
+
+    private SpecDocument Compile(string yaml, string fileName)
+    {
+        SpecCheck check = CheckAs(yaml, fileName);
+        if (check.Compiled is not { } compiled)
+            throw new SpecRejectedException(check.Diagnostics);
+        return new SpecDocument(0, null, yaml, compiled.Sql, [.. check.Diagnostics.Select(d => d.ToString())]) { Plan = compiled.Plan };
     }
 
     // Errors first, then warnings; the validator repeats the loader's checks, so duplicates are dropped.
-    private static IReadOnlyList<string> Ordered(IEnumerable<SpecDiagnostic> diagnostics) =>
-        [.. diagnostics.OrderByDescending(d => d.IsError).ThenBy(d => d.Line).ThenBy(d => d.Column).Select(d => d.ToString()).Distinct()];
+    private static IReadOnlyList<SpecDiagnostic> Ordered(IEnumerable<SpecDiagnostic> diagnostics) =>
+        [.. diagnostics.OrderByDescending(d => d.IsError).ThenBy(d => d.Line).ThenBy(d => d.Column).DistinctBy(d => d.ToString())];
 
     private void Rebuild(LoadedSnapshot snapshot, IReadOnlyList<string> statements)
     {

@@ -5,7 +5,8 @@ namespace Sideye.QueryServer.Tests.Fixtures;
 /// <summary>
 /// The walkthrough's slow-RPC scene as a snapshot: 100 logical clients awaiting GetInfo, 99 server handlers
 /// awaiting Task.Delay (line 40), one awaiting the client's lock (line 35), and the background-processor
-/// thread holding that lock in ProcessClient. Captured values: GetInfo's and ProcessClient's <c>cs</c>.
+/// thread holding that lock in ProcessClient. Captured values: GetInfo's and ProcessClient's <c>cs</c>. The variables of
+/// both methods in <c>method_variables</c>.
 /// </summary>
 internal static class SlowRpcSnapshot
 {
@@ -71,7 +72,31 @@ internal static class SlowRpcSnapshot
             new(ClientPid, ClientName, "SlowRpc.Client --server localhost", "10.0.0", "live", 12.5, 80.0, 12, 100, null),
             new(ServerPid, ServerName, "SlowRpc.Server", "10.0.0", "live", 15.0, 95.0, 20, 100, null),
         ];
-        return new SnapshotData(processes, stacks, frames, values);
+        return new SnapshotData(processes, stacks, frames, values) { MethodVariables = MethodVariables() };
+    }
+
+    /// <summary>What the capture records for the server's methods with a PDB (as a real snapshot of the Release demo has them).</summary>
+    public static IReadOnlyList<MethodVariableRow> MethodVariables()
+    {
+        const string getInfo = "Task<GetInfoResponse> GetInfo(GetInfoRequest request, ServerCallContext context)";
+        const string scope = "IL_0000..IL_0202";
+        MethodVariableRow Async(int position, string name, string type, string kind, string storage, string? field, string? scopes) =>
+            new(ServerPid, GetInfo, "SlowRpc.Server.dll", 0x0600004b, getInfo, "async", position, name, type, kind, storage, field,
+                storage is MethodVariableStorages.StateMachine or MethodVariableStorages.Closure, storage != MethodVariableStorages.NotHoisted || kind == MethodVariableKinds.Local, scopes);
+        MethodVariableRow Sync(int position, string name, string type, string kind) =>
+            new(ServerPid, ProcessClient, "SlowRpc.Server.dll", 0x06000039, "void ProcessClient(ClientState cs)", null, position, name, type, kind,
+                MethodVariableStorages.Frame, null, null, true, null);
+        return
+        [
+            Async(0, "this", "SlowRpc.Server.InfoService", MethodVariableKinds.This, MethodVariableStorages.StateMachine, "<>4__this", null),
+            Async(1, "request", "SlowRpc.Protos.GetInfoRequest", MethodVariableKinds.Parameter, MethodVariableStorages.StateMachine, "request", null),
+            Async(2, "context", "Grpc.Core.ServerCallContext", MethodVariableKinds.Parameter, MethodVariableStorages.NotHoisted, null, null),
+            Async(3, "started", "long", MethodVariableKinds.Local, MethodVariableStorages.StateMachine, "<started>5__2", scope),
+            Async(4, "cs", "SlowRpc.Server.ClientState", MethodVariableKinds.Local, MethodVariableStorages.StateMachine, "<cs>5__3", scope),
+            Async(5, "numCalls", "long", MethodVariableKinds.Local, MethodVariableStorages.StateMachine, "<numCalls>5__4", scope),
+            Sync(0, "this", "SlowRpc.Server.BackgroundProcessor", MethodVariableKinds.This),
+            Sync(1, "cs", "SlowRpc.Server.ClientState", MethodVariableKinds.Parameter),
+        ];
     }
 
     public static async Task<string> WriteAsync(string parent, string id, DateTimeOffset capturedAt) =>

@@ -56,7 +56,8 @@ internal sealed class ModuleMethodIndex
         {
             foreach (MethodDefinitionHandle methodHandle in _metadata.GetTypeDefinition(typeHandle).GetMethods())
             {
-                if (_metadata.StringComparer.Equals(_metadata.GetMethodDefinition(methodHandle).Name, method) &&
+                StringHandle name = _metadata.GetMethodDefinition(methodHandle).Name;
+                if ((_metadata.StringComparer.Equals(name, method) || IsEntryPointNamed(name, method)) &&
                     reader.Read(methodHandle) is { } overload)
                 {
                     overloads.Add(overload);
@@ -65,6 +66,13 @@ internal sealed class ModuleMethodIndex
         }
         return overloads;
     }
+
+    /// <summary>
+    /// Top-level statements' <c>&lt;Main&gt;$</c> and the synchronous <c>&lt;Main&gt;</c> wrapped around an async entry
+    /// point, which frames name <c>Program.Main</c> (<see cref="Naming.MethodNames.DecodeMember"/>): found by that name too.
+    /// </summary>
+    private bool IsEntryPointNamed(StringHandle name, string method) =>
+        _metadata.StringComparer.StartsWith(name, "<") && Naming.MethodNames.DecodeMember(_metadata.GetString(name)) == method;
 
     /// <summary>
     /// The local function <paramref name="local"/> of <paramref name="outerMethod"/> (<c>Ns.Type.Method.Local</c>): the
