@@ -148,10 +148,14 @@ export interface SpecCheck {
 
 export interface MethodVariable {
   pid: number;
+  signature: string;
   name: string;
   type: string | null;
   kind: string;
+  storage: string;
   hoisted: boolean | null;
+  capturable: boolean;
+  captured_as: string[];
 }
 
 /** A failed request: the server's problem document, in words a user can act on. */
@@ -246,7 +250,7 @@ export const api = {
   links: (id: string, table: string, stackId: number) =>
     request<RowLinks>("GET", `/api/snapshots/${enc(id)}/links${query({ table, stack_id: stackId })}`),
   variables: (id: string, fn: string) =>
-    request<{ function: string; table: string | null; captured: string[]; variables: MethodVariable[] }>(
+    request<{ function: string; table: string | null; methods: string[]; variables: MethodVariable[] }>(
       "GET", `/api/snapshots/${enc(id)}/variables${query({ function: fn })}`),
   diff: (from: string, to: string, filter: StackFilterParams) =>
     request<StackGroupChange[]>("GET", `/api/diff${query({ from, to, ...filter })}`),

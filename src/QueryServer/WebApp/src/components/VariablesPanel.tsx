@@ -70,8 +70,19 @@ export function VariablesPanel({ snapshot, fn, onClose, onSaved }: { snapshot: s
             {variables.map((v) => (
               <li>
                 <label>
-                  <input type="checkbox" data-testid="var-checkbox" data-name={v.name} checked={has(v.name)} onChange={(e) => toggle(v.name, (e.target as HTMLInputElement).checked)} />
-                  <span class="var-name">{v.name}</span> <span class="var-type">{v.type}</span> <span class="var-kind">{v.kind}{v.hoisted === false ? ", not hoisted" : ""}</span>
+                  <input
+                    type="checkbox"
+                    data-testid="var-checkbox"
+                    data-name={v.name}
+                    disabled={!v.capturable && !has(v.name)}
+                    checked={has(v.name)}
+                    onChange={(e) => toggle(v.name, (e.target as HTMLInputElement).checked)}
+                  />
+                  <span class="var-name">{v.name}</span> <span class="var-type">{v.type}</span>{" "}
+                  <span class="var-kind" title={v.signature}>
+                    {v.kind}
+                    {v.storage === "not-hoisted" ? ", not hoisted: a suspended call does not have it" : v.storage === "state-machine" ? ", hoisted" : ""}
+                  </span>
                 </label>
               </li>
             ))}
