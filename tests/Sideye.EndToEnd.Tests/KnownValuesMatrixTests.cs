@@ -209,6 +209,23 @@ public sealed class KnownValuesMatrixTests
     }
 
     [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task A_methods_variables_are_recorded_in_both_pause_modes_and_from_a_dump(string build, string source)
+    {
+        string id = _kv.SnapshotId(build, source);
+        var rows = await _kv.Api.QueryAsync(id,
+            $"SELECT name, type, kind, storage, hoisted FROM method_variables WHERE pid = {_kv.Pid(build)} AND method = '{Hold}' ORDER BY position");
+        Dictionary<string, string> byName = rows.ToDictionary(r => r[0].GetString()!, r => string.Join("|", r.Skip(1)));
+        Assert.Equal(["count", "name"], rows.Take(2).Select(r => r[0].GetString())); // static: no this
+        Assert.Equal("int|parameter|frame|", byName["count"]);
+        Assert.Equal("System.DateTime|local|frame|", byName["when"]);
+        Assert.Equal("System.Collections.Generic.Dictionary<string, int>|local|frame|", byName["dict"]);
+        Assert.Equal(0, await _kv.Api.ScalarAsync(id, "SELECT count(*) FROM processes WHERE warnings LIKE '%method_variables%'"));
+        if (source != "dump") // the build without its PDB has no method to describe (and no warning for it)
+            Assert.Equal(0, await _kv.Api.ScalarAsync(id, $"SELECT count(*) FROM method_variables WHERE pid = {_kv.Pid(KnownValuesFixture.NoPdb)}"));
+    }
+
+    [Theory]
     [InlineData("debug")]
     [InlineData("release")]
     [InlineData("tc0")]

@@ -91,6 +91,46 @@ public sealed class SlowRpcSnapshotTests
         Assert.EndsWith("BackgroundProcessor.cs", row[2].GetString());
     }
 
+    [Theory]
+    [InlineData("live")]
+    [InlineData("dump")]
+    [InlineData("extension")]
+    public async Task The_variables_of_each_method_with_a_pdb_are_recorded_with_their_hoisting(string which)
+    {
+        string id = Id(which);
+        // dumps/slow-rpc/Server/InfoService.cs: GetInfo(GetInfoRequest request, ServerCallContext context), locals started, cs, numCalls.
+        var rows = await _demo.Api.QueryAsync(id,
+            $"SELECT name, type, kind, storage, hoisted, capturable, state_machine FROM method_variables WHERE pid = {_demo.ServerPid} AND method = '{GetInfo}' ORDER BY position");
+        Dictionary<string, string> byName = rows.ToDictionary(r => r[0].GetString()!, r => string.Join("|", r.Skip(1)));
+        Assert.Equal(["this", "request", "context", "started", "cs", "numCalls"], rows.Select(r => r[0].GetString()));
+        Assert.Equal("SlowRpc.Protos.GetInfoRequest|parameter|state-machine|True|True|async", byName["request"]);
+        Assert.Equal("SlowRpc.Server.ClientState|local|state-machine|True|True|async", byName["cs"]);
+        Assert.Equal("long|local|state-machine|True|True|async", byName["numCalls"]);
+        // Release hoists only what is used after an await: the call context is not, so a spec cannot capture it.
+        Assert.Equal("Grpc.Core.ServerCallContext|parameter|not-hoisted|False|False|async", byName["context"]);
+
+        // A method on a thread, without a state machine; and top-level statements, which frames name Program.Main.
+        Assert.Equal("SlowRpc.Server.ClientState|parameter|frame||True|", string.Join("|", (await _demo.Api.QueryAsync(id,
+            $"SELECT type, kind, storage, hoisted, capturable, state_machine FROM method_variables WHERE pid = {_demo.ServerPid} AND method = 'SlowRpc.Server.BackgroundProcessor.ProcessClient' AND name = 'cs'")).Single()));
+        Assert.Equal("int", (await _demo.Api.QueryAsync(id,
+            $"SELECT type FROM method_variables WHERE pid = {_demo.ServerPid} AND method = 'Program.Main' AND name = 'holdMs'")).Single()[0].GetString());
+        // Framework methods (no PDB) are not described, and every user method on a stack was.
+        Assert.Equal(0, await _demo.Api.ScalarAsync(id, "SELECT count(*) FROM method_variables WHERE module LIKE 'System.%' OR module LIKE 'Grpc.%' OR module LIKE 'Microsoft.%'"));
+        Assert.Equal(0, await _demo.Api.ScalarAsync(id,
+            "SELECT count(*) FROM (SELECT DISTINCT pid, method FROM frames WHERE file IS NOT NULL AND kind IN ('managed', 'async')) f " +
+            "ANTI JOIN method_variables v USING (pid, method)"));
+        Assert.Equal(0, await _demo.Api.ScalarAsync(id, "SELECT count(*) FROM processes WHERE warnings LIKE '%method_variables%'"));
+
+        if (which != "live")
+            return;
+        // The query server's view of it: the spec's table for GetInfo and the columns its variables fill.
+        JsonElement variables = await _demo.Api.GetJsonAsync($"/api/snapshots/{id}/variables?function={GetInfo}");
+        Assert.Equal("InfoService_GetInfo", variables.GetProperty("table").GetString());
+        JsonElement request = variables.GetProperty("variables").EnumerateArray().Single(v => v.GetProperty("name").GetString() == "request");
+        Assert.Equal(["request"], request.GetProperty("captured_as").EnumerateArray().Select(c => c.GetString()));
+        Assert.True(request.GetProperty("hoisted").GetBoolean());
+    }
+
     [Fact]
     public async Task Frames_are_innermost_first_and_async_frames_name_the_method_the_user_wrote()
     {
