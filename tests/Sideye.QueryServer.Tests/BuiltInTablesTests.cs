@@ -141,6 +141,8 @@ public sealed class BuiltInTablesTests : IAsyncLifetime
         Assert.Equal(250, Cell(stack.GetProperty("stack"), 0, "wait_ms").GetDouble());
         JsonElement variable = Assert.Single(Cell(stack.GetProperty("frames"), 0, "variables").EnumerateArray());
         Assert.Equal("request", variable.GetProperty("column").GetString());
+        // The value is the captured JSON itself, not a string holding it (a UI walks it as a tree).
+        Assert.Equal(JsonValueKind.Object, variable.GetProperty("value").ValueKind);
         Assert.Equal("Demo.Handler.Handle", Cell(stack.GetProperty("frames"), 0, "method").GetString());
         JsonElement[] tables = [.. stack.GetProperty("row_links").EnumerateArray()];
         Assert.Equal(["grpc_server_calls", "lock_waiters"], tables.Select(t => t.GetProperty("table").GetString()).Order());

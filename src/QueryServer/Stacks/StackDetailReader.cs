@@ -22,10 +22,10 @@ public sealed class StackDetailReader(QueryRunner runner, LinkResolver links, Sp
         if (stack.Rows.Count == 0)
             throw new StackNotFoundException(snapshot.Id, stackId);
         QueryResult frames = await runner.RunServerSqlAsync(snapshot.Catalog, $$"""
-            SELECT f.*, coalesce((
+            SELECT f.*, CAST(coalesce((
                 SELECT list({'function': v."function", 'column': v."column", 'value': TRY_CAST(v.value AS JSON),
                              'raw_value': TRY_CAST(v.raw_value AS JSON), 'type': v.type, 'unavailable': v.unavailable} ORDER BY v."column")
-                FROM captured_values v WHERE v.stack_id = f.stack_id AND v.pid = f.pid AND v.depth = f.depth), []) AS variables
+                FROM captured_values v WHERE v.stack_id = f.stack_id AND v.pid = f.pid AND v.depth = f.depth), []) AS JSON) AS variables
             FROM frames f WHERE f.stack_id = {{id}} ORDER BY f.depth
             """, aborted).ConfigureAwait(false);
         QueryResult stackLinks = await runner.RunServerSqlAsync(snapshot.Catalog,

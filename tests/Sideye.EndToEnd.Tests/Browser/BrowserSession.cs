@@ -57,8 +57,33 @@ public sealed class BrowserSession : IAsyncDisposable
         string dir = Path.Combine(Repo.Root, ".build", "screenshots");
         Directory.CreateDirectory(dir);
         string path = Path.Combine(dir, name + ".png");
-        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, Timeout = 10_000 });
         return path;
+    }
+
+    /// <summary>
+    /// Runs a test's steps; on failure, the page's address, a screenshot and its script errors join the message, so a
+    /// failed step is found from the message alone.
+    /// </summary>
+    public async Task StepsAsync(string name, Func<Task> steps)
+    {
+        try
+        {
+            await steps();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            string shot;
+            try
+            {
+                shot = await ScreenshotAsync(name + "-failure");
+            }
+            catch (Exception screenshot) when (screenshot is PlaywrightException or TimeoutException)
+            {
+                shot = "none: " + screenshot.Message.Split('\n')[0]; // a page too busy to paint; the step's own error matters
+            }
+            throw new InvalidOperationException($"{e.Message}\nat {Page.Url} (screenshot {shot}); page errors: {string.Join("; ", Errors)}", e);
+        }
     }
 
     public async ValueTask DisposeAsync()

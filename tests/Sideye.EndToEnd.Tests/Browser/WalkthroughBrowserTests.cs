@@ -65,16 +65,7 @@ public sealed partial class WalkthroughBrowserTests : IAsyncLifetime
     public async Task The_walkthrough_by_clicking()
     {
         await using BrowserSession browser = await BrowserSession.StartAsync();
-        try
-        {
-            await WalkAsync(browser);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Where the page was and what it showed: a failed step is found from the message alone.
-            string shot = await browser.ScreenshotAsync("walkthrough-failure");
-            throw new InvalidOperationException($"{e.Message}\nat {browser.Page.Url} (screenshot {shot}); page errors: {string.Join("; ", browser.Errors)}", e);
-        }
+        await browser.StepsAsync("walkthrough", () => WalkAsync(browser));
     }
 
     private async Task WalkAsync(BrowserSession browser)
@@ -173,7 +164,7 @@ public sealed partial class WalkthroughBrowserTests : IAsyncLifetime
         await page.ClickAsync("[data-testid=table-grid] th[data-column=processing]");
         await page.WaitForURLAsync(new Regex("order_by=processing&desc=true"));
         ILocator processingCells = page.Locator("[data-testid=table-grid] td[data-column=processing]");
-        await Expect(processingCells).ToHaveCountAsync((int)handlers);
+        await Expect(processingCells).ToHaveCountAsync((int)Math.Min(handlers, 50)); // the first page
         Assert.Equal(1, (await processingCells.AllInnerTextsAsync()).Count(t => t == "true"));
         await Expect(processingCells.First).ToHaveTextAsync("true");
         string request = await page.Locator("[data-testid=table-grid] tbody tr").First.Locator("td[data-column=request]").InnerTextAsync();

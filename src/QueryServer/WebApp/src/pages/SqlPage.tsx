@@ -3,7 +3,7 @@ import { api, type QueryResult } from "../api";
 import { CodeEditor } from "../components/LazyCodeEditor";
 import { ErrorBox } from "../components/ErrorBox";
 import { ResultGrid } from "../components/ResultGrid";
-import { href, navigate } from "../route";
+import { href } from "../route";
 
 const example = "SELECT kind, awaiting, count(*) AS n, max(wait_ms) AS longest_ms\nFROM stacks GROUP BY ALL ORDER BY n DESC";
 
@@ -20,7 +20,8 @@ export function SqlPage({ snapshot, params }: { snapshot: string; params: URLSea
   const run = async () => {
     setRunning(true);
     setError(null);
-    navigate(href("sql", snapshot, { q: text }));
+    // The query goes into the URL (bookmarks, reloads) without a navigation: the page stays as it is.
+    history.replaceState(null, "", href("sql", snapshot, { q: text }));
     try {
       setResult(await api.sql(snapshot, text));
     } catch (e) {
