@@ -129,32 +129,8 @@ function LinkForm({ spec, onAdd }: { spec: Spec; onAdd: (link: { note: string; f
     >
       <h2>Add a link</h2>
       <p class="hint">A row of one table links to the rows of another whose columns hold the same values (compared pairwise).</p>
-      <label>
-        from table
-        <select aria-label="link from table" value={from} onChange={(e) => setFrom((e.target as HTMLSelectElement).value)}>
-          {tables.map((t) => (
-            <option value={t.name}>{t.name}</option>
-          ))}
-        </select>
-      </label>
-      <label>
-        columns
-        <input aria-label="link from columns" list="from-columns" value={fromColumns} onInput={(e) => setFromColumns((e.target as HTMLInputElement).value)} placeholder="cs_addr" />
-        <datalist id="from-columns">{columnsOf(from).map((c) => <option value={c} />)}</datalist>
-      </label>
-      <label>
-        to table
-        <select aria-label="link to table" value={to} onChange={(e) => setTo((e.target as HTMLSelectElement).value)}>
-          {tables.map((t) => (
-            <option value={t.name}>{t.name}</option>
-          ))}
-        </select>
-      </label>
-      <label>
-        columns
-        <input aria-label="link to columns" list="to-columns" value={toColumns} onInput={(e) => setToColumns((e.target as HTMLInputElement).value)} placeholder="cs_addr" />
-        <datalist id="to-columns">{columnsOf(to).map((c) => <option value={c} />)}</datalist>
-      </label>
+      <LinkEnd side="from" tables={tables.map((t) => t.name)} table={from} onTable={setFrom} columns={fromColumns} onColumns={setFromColumns} known={columnsOf(from)} />
+      <LinkEnd side="to" tables={tables.map((t) => t.name)} table={to} onTable={setTo} columns={toColumns} onColumns={setToColumns} known={columnsOf(to)} />
       <label>
         note <input aria-label="link note" value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} placeholder="handler blocked by background processing" />
       </label>
@@ -162,5 +138,35 @@ function LinkForm({ spec, onAdd }: { spec: Spec; onAdd: (link: { note: string; f
         Add link
       </button>
     </form>
+  );
+}
+
+/** One end of a link: the table, and its key columns (comma-separated, suggested from the table's columns). */
+function LinkEnd(props: {
+  side: "from" | "to";
+  tables: string[];
+  table: string;
+  onTable: (t: string) => void;
+  columns: string;
+  onColumns: (c: string) => void;
+  known: string[];
+}) {
+  const { side } = props;
+  return (
+    <>
+      <label>
+        {side} table
+        <select aria-label={`link ${side} table`} value={props.table} onChange={(e) => props.onTable((e.target as HTMLSelectElement).value)}>
+          {props.tables.map((t) => (
+            <option value={t}>{t}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        columns
+        <input aria-label={`link ${side} columns`} list={`${side}-columns`} value={props.columns} onInput={(e) => props.onColumns((e.target as HTMLInputElement).value)} placeholder="cs_addr" />
+        <datalist id={`${side}-columns`}>{props.known.map((c) => <option value={c} />)}</datalist>
+      </label>
+    </>
   );
 }
