@@ -10,7 +10,7 @@ namespace Sideye.EndToEnd.Tests.Browser;
 /// Snapshots come from `sideye generate` (no live target needed but the one whose capture fails).
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class WebAppBadInputTests(WebAppBadInputTests.Fixture fx) : IClassFixture<WebAppBadInputTests.Fixture>
+public sealed class WebAppBadInputTests(GeneratedSnapshotServer fx) : IClassFixture<GeneratedSnapshotServer>
 {
     private const string Error = "[data-testid=error]";
 
@@ -39,6 +39,28 @@ public sealed class WebAppBadInputTests(WebAppBadInputTests.Fixture fx) : IClass
         await page.ClickAsync("a.brand");
         await Assertions.Expect(page.Locator($"[data-snapshot='{fx.Kept}']")).ToHaveCountAsync(1);
         Assert.Empty(PageScriptErrors(browser));
+    }
+
+    [Fact]
+    public async Task Bad_SQL_shows_the_servers_message_and_the_next_query_runs()
+    {
+        await using BrowserSession browser = await BrowserSession.StartAsync();
+        IPage page = browser.Page;
+        await page.GotoAsync(fx.Url($"#/s/{fx.Kept}/sql"));
+        await ReplaceEditorTextAsync(page, "SELECT no_such_column FROM stacks");
+        await page.ClickAsync("[data-testid=run-sql]");
+        await Assertions.Expect(page.Locator(Error)).ToContainTextAsync("no_such_column");
+        string shown = await page.Locator(Error).InnerTextAsync();
+        (int status, JsonElement truth) = await fx.Server.Api.PostJsonAsync($"/api/snapshots/{fx.Kept}/query", new { sql = "SELECT no_such_column FROM stacks" });
+        Assert.Equal(400, status);
+        Assert.Contains(truth.GetProperty("detail").GetString()!.Split('\n')[0], shown);
+
+        // The same page answers the next, correct query with the server's count.
+        await ReplaceEditorTextAsync(page, "SELECT count(*) AS n FROM stacks");
+        await page.ClickAsync("[data-testid=run-sql]");
+        long stacks = (await fx.Server.Api.QueryAsync(fx.Kept, "SELECT count(*) FROM stacks"))[0][0].GetInt64();
+        await Assertions.Expect(page.Locator("[data-testid=sql-grid] td[data-column=n]")).ToHaveTextAsync(stacks.ToString());
+        await Assertions.Expect(page.Locator(Error)).ToHaveCountAsync(0);
     }
 
     [Fact]
@@ -110,62 +132,5 @@ public sealed class WebAppBadInputTests(WebAppBadInputTests.Fixture fx) : IClass
     {
         for (int i = 0; i < 100 && Directory.Exists($"/proc/{pid}"); i++)
             await Task.Delay(50);
-    }
-
-    public sealed class Fixture : IAsyncLifetime
-    {
-        public string WorkDir { get; } = Path.Combine(Path.GetTempPath(), "sideye-webapp-bad-" + Guid.NewGuid().ToString("N")[..8]);
-
-        public string SnapshotsDir => Path.Combine(WorkDir, "snapshots");
-
-        public string TickerDll { get; private set; } = "";
-
-        /// <summary>A snapshot no test deletes.</summary>
-        public string Kept { get; private set; } = "";
-
-        public QueryServerProcess Server { get; private set; } = null!;
-
-        public string Url(string hash) => new Uri(Server.BaseAddress, "/" + hash).ToString();
-
-        public async Task InitializeAsync()
-        {
-            Directory.CreateDirectory(SnapshotsDir);
-            string bin = Path.Combine(WorkDir, "ticker");
-            RunResult build = Repo.Run("dotnet", ["build", Path.Combine(Repo.Root, "dumps/ticker/Ticker.csproj"), "-c", "Release", "-o", bin, "-nologo", "-v", "q"]);
-            Assert.True(build.ExitCode == 0, "build ticker: " + build);
-            TickerDll = Path.Combine(bin, "Ticker.dll");
-            Kept = GenerateSnapshot(seed: 1);
-            string spec = Path.Combine(WorkDir, "sideye.yaml");
-            File.Copy(Path.Combine(SnapshotsDir, "sideye.yaml"), spec);
-            Server = await QueryServerProcess.StartAsync(SnapshotsDir, spec, Path.Combine(WorkDir, "serve.log"), expectedSnapshots: 1, allowCapture: true);
-        }
-
-        /// <summary>A small synthetic snapshot (200 stacks) in the snapshots folder; its id.</summary>
-        public string GenerateSnapshot(int seed)
-        {
-            RunResult generated = Repo.Sideye("generate", "--stacks", "200", "--frames", "3000", "--captured-rows", "200",
-                "--seed", seed.ToString(), "--out", SnapshotsDir);
-            Assert.True(generated.ExitCode == 0, "generate: " + generated);
-            return Path.GetFileName(generated.Stdout.Trim().Split('\n')[^1].Trim());
-        }
-
-        public async Task WaitListedAsync(string id, bool listed)
-        {
-            for (int i = 0; i < 200; i++)
-            {
-                JsonElement all = await Server.Api.GetJsonAsync("/api/snapshots");
-                if (all.EnumerateArray().Any(s => s.GetProperty("id").GetString() == id) == listed)
-                    return;
-                await Task.Delay(100);
-            }
-            throw new TimeoutException($"snapshot {id} was {(listed ? "never listed" : "still listed")} after 20 s");
-        }
-
-        public Task DisposeAsync()
-        {
-            Server?.Dispose();
-            Repo.DeleteWorkDir(WorkDir);
-            return Task.CompletedTask;
-        }
     }
 }

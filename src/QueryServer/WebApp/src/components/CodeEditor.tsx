@@ -23,6 +23,10 @@ export function CodeEditor({ value, language, onChange, onRun, diagnostics, labe
   const view = useRef<EditorView | null>(null);
   const change = useRef(onChange);
   const run = useRef(onRun);
+  // What the editor itself reported since the parent's value last matched it. The parent re-renders once per report,
+  // so a keystroke that deletes then inserts renders with each text in turn, behind the editor: writing such a value
+  // back would undo the typing, report again, and loop forever (it froze the page on "select all, then type").
+  const own = useRef(new Set<string>());
   change.current = onChange;
   run.current = onRun;
 
@@ -34,7 +38,12 @@ export function CodeEditor({ value, language, onChange, onRun, diagnostics, labe
         basicSetup,
         language === "sql" ? sql() : yaml(),
         keymap.of([{ key: "Mod-Enter", run: () => (run.current?.(), true) }]),
-        EditorView.updateListener.of((u) => u.docChanged && change.current(u.state.doc.toString())),
+        EditorView.updateListener.of((u) => {
+          if (!u.docChanged) return;
+          const text = u.state.doc.toString();
+          own.current.add(text);
+          change.current(text);
+        }),
         EditorView.contentAttributes.of({ "aria-label": label }),
       ],
     });
@@ -42,11 +51,18 @@ export function CodeEditor({ value, language, onChange, onRun, diagnostics, labe
     return () => editor.destroy();
   }, [language]);
 
-  // A value set from outside (a saved spec, a query from the URL) replaces the text.
+  // A value set from outside (a saved spec, a query from the URL) replaces the text; one the editor reported itself
+  // is only the parent catching up.
   useEffect(() => {
     const editor = view.current;
-    if (editor && editor.state.doc.toString() !== value)
-      editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: value } });
+    if (!editor) return;
+    if (editor.state.doc.toString() === value) {
+      own.current.clear();
+      return;
+    }
+    if (own.current.has(value)) return;
+    own.current.clear();
+    editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: value } });
   }, [value]);
 
   useEffect(() => {

@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type Spec, type StackGroup } from "../api";
 import { ErrorBox, Loading } from "../components/ErrorBox";
 import { FilterBox } from "../components/FilterBox";
@@ -6,6 +6,10 @@ import { StackGroupCard } from "../components/StackGroupCard";
 import { VariablesPanel } from "../components/VariablesPanel";
 import { filtersOf, href } from "../route";
 import { useAsync } from "../useAsync";
+
+/** Groups painted at first; more as the list's end scrolls into view (100k stacks make ~600 groups of ~10 frames). */
+const firstGroups = 40;
+const moreGroups = 80;
 
 /**
  * Identical stacks grouped, largest group first, with what they await and their longest wait; frames expand
@@ -17,11 +21,24 @@ export function StacksPage({ snapshot, params }: { snapshot: string; params: URL
   const manifest = useAsync(() => api.manifest(snapshot), [snapshot]);
   const spec = useAsync(() => api.spec(), []);
   const [editing, setEditing] = useState<string | null>(null);
+  const [shown, setShown] = useState(firstGroups);
+  const end = useRef<HTMLDivElement>(null);
+  useEffect(() => setShown(firstGroups), [snapshot, params.toString()]);
 
   const names = new Map((manifest.data?.processes ?? []).map((p) => [p.pid, p.name]));
   const list: StackGroup[] = groups.data ?? [];
   const total = list.reduce((n, g) => n + g.count, 0);
   const single = list.length === 1;
+  const rest = list.length - shown;
+  useEffect(() => {
+    const sentinel = end.current;
+    if (!sentinel || rest <= 0) return;
+    const watch = new IntersectionObserver((seen) => seen.some((e) => e.isIntersecting) && setShown((n) => n + moreGroups), {
+      rootMargin: "600px",
+    });
+    watch.observe(sentinel);
+    return () => watch.disconnect();
+  }, [rest > 0, shown]);
 
   return (
     <section class={editing ? "with-panel" : ""}>
@@ -38,7 +55,7 @@ export function StacksPage({ snapshot, params }: { snapshot: string; params: URL
       {groups.loading && !groups.data && <Loading what="stacks" />}
       {groups.data && list.length === 0 && <p class="hint">No stack matches these filters.</p>}
       <div class="groups">
-        {list.map((g, i) => (
+        {list.slice(0, shown).map((g, i) => (
           <StackGroupCard
             key={`${snapshot}/${g.key}/${params.get("stack") ?? ""}`}
             snapshot={snapshot}
@@ -50,6 +67,12 @@ export function StacksPage({ snapshot, params }: { snapshot: string; params: URL
           />
         ))}
       </div>
+      {rest > 0 && (
+        <div class="more-groups" ref={end} data-testid="more-groups">
+          {rest} more group{rest === 1 ? "" : "s"} below…{" "}
+          <button onClick={() => setShown(list.length)}>show all</button>
+        </div>
+      )}
       {editing && (
         <VariablesPanel
           snapshot={snapshot}
