@@ -58,6 +58,42 @@ public sealed class CloneFaultTests : IClassFixture<CloneFaultTests.Fixture>
     }
 
     [Fact]
+    public async Task Killing_a_query_server_while_it_captures_itself_leaves_neither_its_clone_nor_the_freezer()
+    {
+        // The clone is a fork of the server, so it holds the write end of the freezer's stdin: the freezer never sees
+        // end of input and must notice its caller's death by itself (it once kept such a clone stopped for hours).
+        string dir = Path.Combine(_fx.WorkDir, "self-" + Guid.NewGuid().ToString("N")[..6]);
+        Directory.CreateDirectory(Path.Combine(dir, "snapshots"));
+        string spec = Path.Combine(dir, "sideye.yaml");
+        File.WriteAllText(spec, "functions: []\n");
+        string log = Path.Combine(dir, "serve.log");
+        using QueryServerProcess server = await QueryServerProcess.StartAsync(Path.Combine(dir, "snapshots"), spec, log, expectedSnapshots: 0,
+            allowCapture: true, environment: new Dictionary<string, string> { ["SIDEYE_TEST_HOLD"] = "walk" });
+        var self = new Target(server.Pid, log, ticks: false);
+        Task<(int, System.Text.Json.JsonElement)> capture = server.Api.PostJsonAsync("/api/snapshots", new { pids = new[] { server.Pid } });
+        var clock = Stopwatch.StartNew();
+        while (!File.ReadAllText(log).Contains("hold walk", StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(60))
+            await Task.Delay(50);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the server's capture never held at the walk: " + File.ReadAllText(log));
+        List<(int Pid, char State)> children = self.Children();
+        int clone = Assert.Single(children, c => c.State is 't' or 'T').Pid;
+        int freezer = Assert.Single(children, c => File.ReadAllText($"/proc/{c.Pid}/cmdline").Contains("sideye-freezer", StringComparison.Ordinal)).Pid;
+
+        try
+        {
+            Kill(server.Pid);
+            await Assert.ThrowsAnyAsync<Exception>(() => capture);
+            AssertGoneSoon(freezer, "the freezer sees its caller gone although the clone holds its input open");
+            AssertGoneSoon(clone, "the freezer kills the clone it held when its caller dies");
+        }
+        finally
+        {
+            if (Directory.Exists($"/proc/{freezer}"))
+                Kill(freezer); // a failed run must not leave them: the clone dies with its tracer (PTRACE_O_EXITKILL)
+        }
+    }
+
+    [Fact]
     public void A_target_that_exits_while_its_clone_is_walked_is_still_captured_and_nothing_is_left()
     {
         using var target = _fx.StartTicker();

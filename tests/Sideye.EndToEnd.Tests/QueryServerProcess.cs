@@ -27,7 +27,9 @@ public sealed class QueryServerProcess : IDisposable
 
     /// <summary>Starts the server and returns once it lists <paramref name="expectedSnapshots"/> snapshots.</summary>
     /// <param name="allowCapture">Start it with <c>--allow-capture</c> (POST /api/snapshots takes snapshots).</param>
-    public static async Task<QueryServerProcess> StartAsync(string snapshotsDir, string specPath, string logPath, int expectedSnapshots, bool allowCapture = false)
+    /// <param name="environment">Variables added to its environment (the fault tests' SIDEYE_TEST_HOLD).</param>
+    public static async Task<QueryServerProcess> StartAsync(string snapshotsDir, string specPath, string logPath, int expectedSnapshots,
+        bool allowCapture = false, IReadOnlyDictionary<string, string>? environment = null)
     {
         int port = FreePort();
         var start = new ProcessStartInfo(Repo.Launcher)
@@ -39,6 +41,8 @@ public sealed class QueryServerProcess : IDisposable
         };
         if (allowCapture)
             start.ArgumentList.Add("--allow-capture");
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         var process = Process.Start(start)!;
         var log = new StreamWriter(logPath) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
@@ -68,6 +72,9 @@ public sealed class QueryServerProcess : IDisposable
             await Task.Delay(300);
         }
     }
+
+    /// <summary>The server's process id (the launcher execs it).</summary>
+    public int Pid => _process.Id;
 
     /// <summary>"running" or how it ended: for a failed request's message (did the server die, or only the connection?).</summary>
     public string State => _process.HasExited ? $"exited with code {_process.ExitCode}" : "running";

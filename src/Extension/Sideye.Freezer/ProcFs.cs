@@ -64,6 +64,10 @@ internal static class ProcFs
     /// <summary>The state letter of /proc/PID/stat (R, S, Z, T, t…); null when the process is gone.</summary>
     public static char? State(int pid) => StatFields(pid) is { Length: > 0 } fields ? fields[0][0] : null;
 
+    /// <summary>The parent process id (field 4 of /proc/PID/stat); null when unreadable.</summary>
+    public static int? ParentPid(int pid) =>
+        StatFields(pid) is { Length: > 1 } fields && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out int parent) ? parent : null;
+
     /// <summary>The <c>TracerPid:</c> of /proc/PID/status (0: not traced); null when unreadable.</summary>
     public static int? TracerPid(int pid)
     {

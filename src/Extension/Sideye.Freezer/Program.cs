@@ -6,8 +6,8 @@ namespace Sideye.Freezer;
 
 /// <summary>
 /// sideye-freezer: reads <see cref="FreezerRequest"/> lines on stdin and answers each with one JSON line on stdout;
-/// diagnostics go to stderr. Ends on <c>quit</c> or end of input (its caller died: SIGKILL, a crash), and then first
-/// kills and reaps every clone it still holds. Terminal signals are ignored so that Ctrl-C on the caller's terminal
+/// diagnostics go to stderr. Ends on <c>quit</c>, end of input or its caller's death (SIGKILL, a crash: see
+/// <see cref="CallerInput"/>), and then first kills and reaps every clone it still holds. Terminal signals are ignored so that Ctrl-C on the caller's terminal
 /// cannot stop it in the middle of an injection; it finishes what it started, then sees its input end.
 /// </summary>
 internal static class Program
@@ -20,10 +20,11 @@ internal static class Program
         using var ignoreTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => c.Cancel = true);
         ProcFs.TryWrite("/proc/self/oom_score_adj", "-1000"); // of the two, the OOM killer must pick the clone
         var freezer = new CloneFreezer(message => Console.Error.WriteLine("sideye-freezer: " + message));
+        var input = new CallerInput(Console.In);
         Console.Out.Flush();
         try
         {
-            while (Console.In.ReadLine() is string line)
+            while (input.Next() is string line)
             {
                 if (line.Length == 0)
                     continue;
@@ -50,6 +51,8 @@ internal static class Program
         }
         finally
         {
+            if (input.Ended.Length > 0 && freezer.Clones.Count > 0)
+                Console.Error.WriteLine($"sideye-freezer: {input.Ended}: killing the {freezer.Clones.Count} clone(s) it left");
             foreach (int pid in freezer.Clones.Keys.ToList())
                 freezer.Release(pid);
         }
