@@ -44,7 +44,7 @@ echo "snapshot: $SNAP"
 
 echo "== 4. Start the query server"
 BASE=http://127.0.0.1:$PORT
-./sideye serve --snapshots "$WORK/snapshots" --spec "$SPEC" --urls "$BASE" --allow-capture >"$WORK/serve.log" 2>&1 &
+./sideye serve --snapshots "$WORK/snapshots" --spec "$SPEC" --urls "$BASE" --allow-capture --source-root dumps/slow-rpc >"$WORK/serve.log" 2>&1 &
 SERVE_PID=$!
 for _ in $(seq 120); do curl -sf "$BASE/api/snapshots" >/dev/null && break; sleep 0.5; done
 curl -sf "$BASE/api/snapshots" >/dev/null || { echo "query server did not start; see $WORK/serve.log" >&2; exit 1; }

@@ -19,7 +19,7 @@ trap cleanup EXIT
 SERVER=$(cat "$WORK/demo/server.pid") CLIENT=$(cat "$WORK/demo/client.pid")
 mkdir -p "$WORK/snapshots"
 cp dumps/slow-rpc/sideye.yaml "$WORK/sideye.yaml"
-./sideye serve --snapshots "$WORK/snapshots" --spec "$WORK/sideye.yaml" --urls "$BASE" --allow-capture >"$WORK/serve.log" 2>&1 &
+./sideye serve --snapshots "$WORK/snapshots" --spec "$WORK/sideye.yaml" --urls "$BASE" --allow-capture --source-root dumps/slow-rpc >"$WORK/serve.log" 2>&1 &
 SERVE=$!
 for _ in $(seq 120); do curl -sf "$BASE/api/health" >/dev/null && break; sleep 0.5; done
 
@@ -66,7 +66,7 @@ $(date -u +%Y-%m-%d); long answers are cut to their first items). The OpenAPI do
 the decisions behind them. The server here was started with:
 
 \`\`\`sh
-./sideye serve --snapshots snapshots --spec sideye.yaml --urls $BASE --allow-capture
+./sideye serve --snapshots snapshots --spec sideye.yaml --urls $BASE --allow-capture --source-root dumps/slow-rpc
 \`\`\`
 EOF2
 example "Health" "$BASE/api/health"
@@ -80,6 +80,8 @@ example "SQL over every snapshot" -X POST -H 'Content-Type: application/json' -d
 example "Stacks, grouped (with each group's longest wait)" "$BASE/api/snapshots/$ID/stacks?contains=GetInfo"
 example "One stack, whole" "$BASE/api/snapshots/$ID/stacks/$HANDLER"
 example "Flame graph (folded)" "$BASE/api/snapshots/$ID/flamegraph?format=folded&contains=GetInfo"
+SOURCE=$(curl -s -X POST -H 'Content-Type: application/json' -d "$(SQL "SELECT file, line FROM frames WHERE method = 'SlowRpc.Server.InfoService.GetInfo' AND line IS NOT NULL LIMIT 1")" "$BASE/api/snapshots/$ID/query" | python3 -c 'import json,sys,urllib.parse; r=json.load(sys.stdin)["rows"]; print("file=%s&line=%s" % (urllib.parse.quote(r[0][0], safe=""), r[0][1]) if r else "file=none&line=1")')
+example "A frame's source lines (with --source-root)" "$BASE/api/snapshots/$ID/source?$SOURCE&context=2"
 example "Links from a row (the spec's link)" "$BASE/api/snapshots/$ID/links?table=InfoService_GetInfo&stack_id=$HANDLER"
 example "Links from a row (the built-in gRPC link)" "$BASE/api/snapshots/$ID/links?table=grpc_client_calls&stack_id=$CALL"
 example "Tables" "$BASE/api/snapshots/$ID/tables"

@@ -57,6 +57,7 @@ public static class QueryServerHost
         services.AddSingleton<SpecService>();
         services.AddSingleton<LinkResolver>();
         services.AddSingleton<StackDetailReader>();
+        services.AddSingleton<Source.SourceFiles>();
         services.AddHostedService<SnapshotFolderWatcher>();
 
         services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
@@ -96,6 +97,7 @@ public static class QueryServerHost
         app.MapTableEndpoints();
         app.MapVariableEndpoints();
         app.MapDiffEndpoints();
+        app.MapSourceEndpoints();
 
         // Before the first snapshot is attached (when the server starts), so every snapshot gets the spec's
         // tables; a spec with errors stops the server here with the compiler's diagnostics.

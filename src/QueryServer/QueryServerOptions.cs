@@ -36,6 +36,12 @@ public sealed record QueryServerOptions(string SnapshotsDirectory, string Urls, 
     /// <summary>Listen beyond loopback without keys, explicitly (the server warns on start).</summary>
     public bool NoAuth { get; init; }
 
+    /// <summary>
+    /// Folders whose files the stacks view may show as frames' source (<c>GET .../source</c>); empty shows none. Frames'
+    /// file names come from the targets' PDBs, so without this a snapshot could name any file the server can read.
+    /// </summary>
+    public IReadOnlyList<string> SourceRoots { get; init; } = [];
+
     /// <summary>DuckDB's memory_limit (e.g. "4GB") for the whole server, or null for DuckDB's default (80% of RAM).</summary>
     public string? MemoryLimit { get; init; }
 

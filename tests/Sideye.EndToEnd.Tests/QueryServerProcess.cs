@@ -28,8 +28,9 @@ public sealed class QueryServerProcess : IDisposable
     /// <summary>Starts the server and returns once it lists <paramref name="expectedSnapshots"/> snapshots.</summary>
     /// <param name="allowCapture">Start it with <c>--allow-capture</c> (POST /api/snapshots takes snapshots).</param>
     /// <param name="environment">Variables added to its environment (the fault tests' SIDEYE_TEST_HOLD).</param>
+    /// <param name="sourceRoots">Its <c>--source-root</c> folders (the stacks view shows frames' source under them).</param>
     public static async Task<QueryServerProcess> StartAsync(string snapshotsDir, string specPath, string logPath, int expectedSnapshots,
-        bool allowCapture = false, IReadOnlyDictionary<string, string>? environment = null)
+        bool allowCapture = false, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? sourceRoots = null)
     {
         int port = FreePort();
         var start = new ProcessStartInfo(Repo.Launcher)
@@ -41,6 +42,11 @@ public sealed class QueryServerProcess : IDisposable
         };
         if (allowCapture)
             start.ArgumentList.Add("--allow-capture");
+        foreach (string root in sourceRoots ?? [])
+        {
+            start.ArgumentList.Add("--source-root");
+            start.ArgumentList.Add(root);
+        }
         foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
             start.Environment[name] = value;
         var process = Process.Start(start)!;

@@ -7,7 +7,8 @@ namespace Sideye.QueryServer.Tests;
 
 /// <summary>
 /// The generated OpenAPI document is committed (Baselines/openapi.json) and must not drift unnoticed, as in
-/// dotnet-monitor. After an intended API change, regenerate it with SIDEYE_UPDATE_BASELINES=1 and review the diff.
+/// dotnet-monitor. After an intended API change, regenerate it with SIDEYE_UPDATE_BASELINES=1 (that run fails on purpose), review the
+/// diff and run again without it.
 /// </summary>
 [Collection(SlowRpcServerCollection.Name)]
 public sealed class OpenApiBaselineTests(SlowRpcServer fixture)
@@ -19,7 +20,12 @@ public sealed class OpenApiBaselineTests(SlowRpcServer fixture)
         string path = BaselinePath();
 
         if (Environment.GetEnvironmentVariable("SIDEYE_UPDATE_BASELINES") == "1")
+        {
+            // Writing is not passing: the run that writes the baseline fails, so it never compares the document with itself.
+            bool changed = !File.Exists(path) || Normalize(await File.ReadAllTextAsync(path)) != actual;
             await File.WriteAllTextAsync(path, actual);
+            Assert.Fail(changed ? $"{path} rewritten: review its diff, then run the tests without SIDEYE_UPDATE_BASELINES." : $"{path} was already up to date; run the tests without SIDEYE_UPDATE_BASELINES.");
+        }
 
         Assert.True(File.Exists(path), $"No baseline at {path}: run the tests once with SIDEYE_UPDATE_BASELINES=1.");
         Assert.Equal(Normalize(await File.ReadAllTextAsync(path)), actual);

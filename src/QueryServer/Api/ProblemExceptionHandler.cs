@@ -22,6 +22,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
         {
             SnapshotNotFoundException e => Problem(StatusCodes.Status404NotFound, "Snapshot not found", e.Message),
             StackNotFoundException e => Problem(StatusCodes.Status404NotFound, "Stack not found", e.Message),
+            SourceUnavailableException e => Problem(e.Status, "Source not shown", e.Message),
             SnapshotTableNotFoundException e => Problem(StatusCodes.Status404NotFound, "Table not found", e.Message),
             QueryRejectedException e => Problem(StatusCodes.Status400BadRequest, e.Title, e.Message),
             QueryTimeoutException e => Problem(StatusCodes.Status504GatewayTimeout, "Query timed out", e.Message),

@@ -50,7 +50,8 @@ public sealed partial class WalkthroughBrowserTests : IAsyncLifetime
         File.WriteAllText(spec, InitialSpec);
         string snapshots = Path.Combine(_work, "snapshots");
         Directory.CreateDirectory(snapshots);
-        _server = await QueryServerProcess.StartAsync(snapshots, spec, Path.Combine(_work, "serve.log"), expectedSnapshots: 0, allowCapture: true);
+        _server = await QueryServerProcess.StartAsync(snapshots, spec, Path.Combine(_work, "serve.log"), expectedSnapshots: 0, allowCapture: true,
+            sourceRoots: [Path.Combine(Repo.Root, "dumps")]);
     }
 
     public Task DisposeAsync()
@@ -117,6 +118,11 @@ public sealed partial class WalkthroughBrowserTests : IAsyncLifetime
         await Expect(page.GetByTestId("stack-id")).ToHaveTextAsync(handler.ToString());
         await Expect(page.Locator($"[data-testid=frame][data-method='{GetInfo}']")).ToHaveCountAsync(1);
         await Expect(page.Locator(".group-awaiting")).ToHaveTextAsync("awaiting SemaphoreSlim.WaitAsync");
+        // Beyond Side-Eye: the handler frame's own line of source, read by the server under its --source-root.
+        ILocator handlerFrame = page.Locator($"[data-testid=frame][data-method='{GetInfo}']");
+        await handlerFrame.GetByTestId("frame-source").ClickAsync();
+        await Expect(handlerFrame.Locator(".source-line.current")).ToContainTextAsync("await cs.Mu.Lock.WaitAsync();");
+        await handlerFrame.GetByTestId("frame-source").ClickAsync(); // closed again, as the steps below expect
 
         // 5. Capture more from the handler's frame: request, cs, and cs.Mu.Processing as `processing`.
         await OpenVariablesPanelAsync(page, GetInfo);
@@ -207,6 +213,11 @@ public sealed partial class WalkthroughBrowserTests : IAsyncLifetime
         await page.ClickAsync($"[data-testid=link-popup] [data-testid=linked-stack]:text-is('stack {processorStack}')");
         await page.WaitForURLAsync(new Regex($"#/s/{second}/stacks\\?stack={processorStack}$"));
         await Expect(page.Locator(".group-threads")).ToHaveTextAsync("threads: background-processor");
+        // For the README's picture: the processor's frame with its captured variables and its source line.
+        ILocator processorFrame = page.Locator("[data-testid=frame][data-method$='.ProcessClient']");
+        await Expect(processorFrame.GetByTestId("variable").First).ToBeVisibleAsync();
+        await processorFrame.GetByTestId("frame-source").ClickAsync();
+        await Expect(processorFrame.Locator(".source-line.current")).ToBeVisibleAsync();
         await browser.ScreenshotAsync("stacks");
 
         // 12. The client state's address (raw_cs, hidden by default), searched in all captured data: its two rows.

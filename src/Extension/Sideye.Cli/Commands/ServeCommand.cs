@@ -31,9 +31,13 @@ internal static class ServeCommand
         {
             Description = "Listen beyond loopback without API keys: anyone who can connect reads every captured value. Prints a warning.",
         };
+        var sourceRoots = new Option<DirectoryInfo[]>("--source-root")
+        {
+            Description = "A folder whose files the stacks view may show as frames' source (repeatable). None by default: frames' file names come from the targets' PDBs.",
+        };
         var command = new Command("serve", "Serve snapshots over REST (SQL queries, grouped stacks, flame graphs; OpenAPI at /swagger/v1/swagger.json).")
         {
-            snapshots, urls, spec, allowCapture, keyHashes, noAuth,
+            snapshots, urls, spec, allowCapture, keyHashes, noAuth, sourceRoots,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -48,7 +52,13 @@ internal static class ServeCommand
                 SnapshotTaker = parse.GetValue(allowCapture) ? new ServerSnapshotTaker() : null,
                 ApiKeyHashes = [.. parse.GetValue(keyHashes) ?? [], .. KeyHashesFromEnvironment()],
                 NoAuth = parse.GetValue(noAuth),
+                SourceRoots = [.. (parse.GetValue(sourceRoots) ?? []).Select(d => d.FullName)],
             };
+            if ((parse.GetValue(sourceRoots) ?? []).FirstOrDefault(d => !d.Exists) is DirectoryInfo missing)
+            {
+                CliConsole.Error($"--source-root {missing.FullName} does not exist; give a folder holding the services' sources.");
+                return 2;
+            }
             try
             {
                 options.Validate();

@@ -227,6 +227,16 @@ export interface StackFilterParams {
   stack?: string;
 }
 
+/** GET .../source: a frame's lines, as the file is now. */
+export interface SourceLines {
+  file: string;
+  line: number;
+  first_line: number;
+  lines: string[];
+  modified_utc: string;
+  changed_since_capture: boolean;
+}
+
 export const api = {
   health: () => request<{ status: string; snapshots: number }>("GET", "/api/health"),
   snapshots: () => request<SnapshotSummary[]>("GET", "/api/snapshots"),
@@ -252,6 +262,8 @@ export const api = {
   variables: (id: string, fn: string) =>
     request<{ function: string; table: string | null; methods: string[]; variables: MethodVariable[] }>(
       "GET", `/api/snapshots/${enc(id)}/variables${query({ function: fn })}`),
+  source: (id: string, file: string, line: number) =>
+    request<SourceLines>("GET", `/api/snapshots/${enc(id)}/source${query({ file, line, context: 4 })}`),
   diff: (from: string, to: string, filter: StackFilterParams) =>
     request<StackGroupChange[]>("GET", `/api/diff${query({ from, to, ...filter })}`),
   spec: () => request<Spec>("GET", "/api/spec"),

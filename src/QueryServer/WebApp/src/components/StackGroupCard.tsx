@@ -135,6 +135,7 @@ function FrameLine({
 }) {
   const [showVars, setShowVars] = useState(true);
   const [raw, setRaw] = useState(false);
+  const [showSource, setShowSource] = useState(false);
   const table = spec?.tables.find((t) => t.kind === "function" && t.function === frame.method);
   const hasSource = !!frame.file;
   return (
@@ -143,10 +144,18 @@ function FrameLine({
         <span class="frame-method" title={frame.method} onClick={() => setShowVars(!showVars)}>
           {frame.kind === "continuation" ? <i>{frame.method}</i> : frame.method}
         </span>
-        {frame.file && (
-          <span class="frame-source" title={`${frame.file}:${frame.line ?? ""}`}>
+        {frame.file && frame.line ? (
+          <button
+            class="frame-source link-button"
+            data-testid="frame-source"
+            aria-expanded={showSource}
+            title={`${frame.file}:${frame.line}: show the source`}
+            onClick={() => setShowSource(!showSource)}
+          >
             {location(frame.file, frame.line)}
-          </span>
+          </button>
+        ) : (
+          frame.file && <span class="frame-source" title={frame.file}>{location(frame.file, frame.line)}</span>
         )}
         {!frame.file && frame.module && <span class="frame-module">{frame.module}</span>}
         {frame.kind === "async" && frame.await_state !== null && <span class="frame-state">await #{frame.await_state}</span>}
@@ -164,6 +173,7 @@ function FrameLine({
         </span>
         {open && links.map((r) => r.links.some((l) => l.rows.rows.length > 0) && <LinkPopup snapshot={snapshot} rowLinks={r} label="" />)}
       </div>
+      {showSource && frame.file && frame.line && <SourcePanel snapshot={snapshot} file={frame.file} line={frame.line} />}
       {open && showVars && variables.length > 0 && (
         <div class="variables" data-testid="variables">
           <label class="raw-toggle">
@@ -184,5 +194,36 @@ function FrameLine({
         </div>
       )}
     </li>
+  );
+}
+
+/** The frame's lines from the server (only under its --source-root folders), its own line marked. */
+function SourcePanel({ snapshot, file, line }: { snapshot: string; file: string; line: number }) {
+  const source = useAsync(() => api.source(snapshot, file, line), [snapshot, file, line]);
+  return (
+    <div class="source" data-testid="source">
+      <ErrorBox error={source.error} />
+      {source.data && (
+        <>
+          <div class="source-file">
+            {file}
+            {source.data.changed_since_capture && (
+              <span class="warning" data-testid="source-changed"> · changed since the snapshot: lines may have moved</span>
+            )}
+          </div>
+          <pre class="source-lines">
+            {source.data.lines.map((text, i) => {
+              const n = source.data!.first_line + i;
+              return (
+                <div class={n === line ? "source-line current" : "source-line"} data-line={n}>
+                  <span class="source-number">{n}</span>
+                  {text}
+                </div>
+              );
+            })}
+          </pre>
+        </>
+      )}
+    </div>
   );
 }
