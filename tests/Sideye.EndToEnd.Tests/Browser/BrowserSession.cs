@@ -26,6 +26,26 @@ public sealed class BrowserSession : IAsyncDisposable
         {
             lock (Errors) Errors.Add("page error: " + error);
         };
+        // The API requests, with when each started and ended, for a failed step's message: a view showing stale data
+        // is told apart from one whose request is slow by them.
+        page.Request += (_, request) => Note(request, "sent");
+        page.RequestFinished += (_, request) => Note(request, "answered");
+        page.RequestFailed += (_, request) => Note(request, "failed " + request.Failure);
+    }
+
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private readonly Queue<string> _requests = new();
+
+    private void Note(IRequest request, string what)
+    {
+        if (!request.Url.Contains("/api/", StringComparison.Ordinal))
+            return;
+        lock (_requests)
+        {
+            _requests.Enqueue($"{_clock.Elapsed.TotalSeconds:F2}s {what} {request.Method} {request.Url[request.Url.IndexOf("/api/", StringComparison.Ordinal)..]}");
+            if (_requests.Count > 30)
+                _requests.Dequeue();
+        }
     }
 
     public IPage Page { get; }
@@ -82,7 +102,11 @@ public sealed class BrowserSession : IAsyncDisposable
             {
                 shot = "none: " + screenshot.Message.Split('\n')[0]; // a page too busy to paint; the step's own error matters
             }
-            throw new InvalidOperationException($"{e.Message}\nat {Page.Url} (screenshot {shot}); page errors: {string.Join("; ", Errors)}", e);
+            string requests;
+            lock (_requests)
+                requests = string.Join("\n  ", _requests);
+            throw new InvalidOperationException(
+                $"{e.Message}\nat {Page.Url} (screenshot {shot}) at {_clock.Elapsed.TotalSeconds:F2}s; page errors: {string.Join("; ", Errors)}\nthe last API requests:\n  {requests}", e);
         }
     }
 

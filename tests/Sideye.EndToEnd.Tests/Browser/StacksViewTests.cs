@@ -33,9 +33,11 @@ public sealed class StacksViewTests(GeneratedSnapshotServer fx) : IClassFixture<
             await page.GetByTestId("more-groups").ScrollIntoViewIfNeededAsync();
             await Assertions.Expect(cards).Not.ToHaveCountAsync(FirstGroups);
 
-            await page.ClickAsync("[data-testid=more-groups] button:text('show all')");
+            await Assertions.Expect(page.GetByTestId("groups-shown")).ToContainTextAsync("showing ");
+            await page.ClickAsync("[data-testid=groups-shown] button:text('show all')");
             await Assertions.Expect(cards).ToHaveCountAsync(keys.Length);
             await Assertions.Expect(page.GetByTestId("more-groups")).ToHaveCountAsync(0);
+            await Assertions.Expect(page.GetByTestId("groups-shown")).ToHaveCountAsync(0);
             string[] shown = [.. await cards.EvaluateAllAsync<string[]>("cards => cards.map(c => c.dataset.key)")];
             Assert.Equal(keys, shown);
         });

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace Sideye.EndToEnd.Tests.Browser;
 
@@ -14,7 +15,7 @@ namespace Sideye.EndToEnd.Tests.Browser;
 /// against the REST API's answer for the same snapshot.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed partial class WalkthroughBrowserTests : IAsyncLifetime
+public sealed partial class WalkthroughBrowserTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int HoldMs = 3000;
     private const string GetInfo = "SlowRpc.Server.InfoService.GetInfo";
@@ -95,8 +96,7 @@ public sealed partial class WalkthroughBrowserTests : IAsyncLifetime
 
         // 3. The stacks view keeps the focus; the longest-wait link of the group holding the longest wait opens that
         // one stack (its wait comes from the spec's waiting_since).
-        await page.ClickAsync("nav.views a:text-is('Stacks')");
-        await page.WaitForURLAsync(new Regex("/stacks\\?.*prefix="));
+        await ClickNavAsync(page, "Stacks", "/stacks\\?.*prefix=");
         JsonElement groups = await Api.GetJsonAsync($"/api/snapshots/{first}/stacks?process=SlowRpc.Client&prefix={Uri.EscapeDataString(focus["prefix"])}");
         JsonElement longest = groups.EnumerateArray().Where(g => g.GetProperty("longest_wait_ms").ValueKind == JsonValueKind.Number)
             .MaxBy(g => g.GetProperty("longest_wait_ms").GetDouble());
@@ -146,6 +146,7 @@ public sealed partial class WalkthroughBrowserTests : IAsyncLifetime
         await function.FillAsync("ProcessClient");
         await function.PressAsync("Enter");
         await page.WaitForURLAsync(new Regex("contains=ProcessClient"));
+        await ExpectStacksLoadedAsync(page);
         await Expect(page.Locator(".group-threads")).ToHaveTextAsync("threads: background-processor");
         await OpenVariablesPanelAsync(page, ProcessClient);
         await page.Locator("[data-testid=var-checkbox][data-name=cs]").CheckAsync();
@@ -169,6 +170,7 @@ public sealed partial class WalkthroughBrowserTests : IAsyncLifetime
         await page.ClickAsync("[data-testid=table-grid] th[data-column=processing]");
         await page.ClickAsync("[data-testid=table-grid] th[data-column=processing]");
         await page.WaitForURLAsync(new Regex("order_by=processing&desc=true"));
+        await ExpectGridLoadedAsync(page, "table-grid"); // the rows of the new order, not the last ones
         ILocator processingCells = page.Locator("[data-testid=table-grid] td[data-column=processing]");
         await Expect(processingCells).ToHaveCountAsync((int)Math.Min(handlers, 50)); // the first page
         Assert.Equal(1, (await processingCells.AllInnerTextsAsync()).Count(t => t == "true"));
@@ -212,6 +214,7 @@ public sealed partial class WalkthroughBrowserTests : IAsyncLifetime
         await Expect(page.GetByTestId("link-popup")).ToContainTextAsync("handler blocked by background processing");
         await page.ClickAsync($"[data-testid=link-popup] [data-testid=linked-stack]:text-is('stack {processorStack}')");
         await page.WaitForURLAsync(new Regex($"#/s/{second}/stacks\\?stack={processorStack}$"));
+        await ExpectStacksLoadedAsync(page);
         await Expect(page.Locator(".group-threads")).ToHaveTextAsync("threads: background-processor");
         // For the README's picture: the processor's frame with its captured variables and its source line.
         ILocator processorFrame = page.Locator("[data-testid=frame][data-method$='.ProcessClient']");
@@ -233,6 +236,7 @@ public sealed partial class WalkthroughBrowserTests : IAsyncLifetime
         await page.GetByLabel("search text").PressAsync("Enter");
         await page.WaitForURLAsync(new Regex("/search\\?text="));
         await Expect(page.GetByTestId("search-grid")).ToBeVisibleAsync();
+        await ExpectGridLoadedAsync(page, "search-grid");
         IReadOnlyList<string> sources = await page.Locator("[data-testid=search-grid] td[data-column=source]").AllInnerTextsAsync();
         IReadOnlyList<string> stacks = await page.Locator("[data-testid=search-grid] td[data-column=stack_id]").AllInnerTextsAsync();
         var rows = sources.Zip(stacks).Distinct().ToList();
@@ -303,12 +307,46 @@ public sealed partial class WalkthroughBrowserTests : IAsyncLifetime
         await Expect(page.Locator("[data-testid=var-checkbox]").First).ToBeVisibleAsync();
     }
 
-    private static async Task OpenTableAsync(IPage page, string table)
+    /// <summary>
+    /// The stacks view shows the answer to its current filters: until then it keeps the last one (dimmed), and a
+    /// one-element locator such as <c>.group-threads</c> fails at once on the old list's many elements.
+    /// </summary>
+    private static Task ExpectStacksLoadedAsync(IPage page) =>
+        Expect(page.GetByTestId("stack-groups")).ToHaveAttributeAsync("aria-busy", "false");
+
+    private async Task OpenTableAsync(IPage page, string table)
     {
-        await page.ClickAsync("nav.views a:text-is('Tables')");
+        await ClickNavAsync(page, "Tables", "/tables$");
         await page.ClickAsync($"[data-testid=table-link][data-table='{table}']");
         await Expect(page.GetByTestId("table-name")).ToHaveTextAsync(table);
         await Expect(page.GetByTestId("table-grid")).ToBeVisibleAsync();
+        await ExpectGridLoadedAsync(page, "table-grid");
+    }
+
+    /// <summary>A table or search grid shows the answer to its current address, not the last one (kept while loading).</summary>
+    private static Task ExpectGridLoadedAsync(IPage page, string grid) =>
+        Expect(page.GetByTestId(grid)).ToHaveAttributeAsync("aria-busy", "false");
+
+    /// <summary>
+    /// Clicks a view in the header and waits for its address. Once in about ten walks (only right after switching snapshot
+    /// with the picker) Chromium drops that click: no navigation, no request, the link merely hovered; not reproduced
+    /// outside the walk (a loop of 60 picker switches and clicks lost none). A person clicks again, and so does this,
+    /// once, saying so in the test's output.
+    /// </summary>
+    private async Task ClickNavAsync(IPage page, string view, string urlPattern)
+    {
+        Regex url = new(urlPattern);
+        await page.ClickAsync($"nav.views a:text-is('{view}')");
+        try
+        {
+            await page.WaitForURLAsync(url, new PageWaitForURLOptions { Timeout = 5_000 });
+        }
+        catch (TimeoutException)
+        {
+            output.WriteLine($"walkthrough: the click on {view} did not navigate ({page.Url}); clicking again");
+            await page.ClickAsync($"nav.views a:text-is('{view}')");
+            await page.WaitForURLAsync(url);
+        }
     }
 
     private static async Task AddExtraColumnAsync(IPage page, string name, string sql, string? type, bool visible)

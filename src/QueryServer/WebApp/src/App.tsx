@@ -79,15 +79,16 @@ export function App() {
         />
       )}
       <main class="main">
-        <Page route={route} snapshots={list} onSnapshotsChanged={snapshots.reload} />
+        <Page route={route} snapshots={list} listing={snapshots.loading} onSnapshotsChanged={snapshots.reload} />
       </main>
     </div>
   );
 }
 
-function Page({ route, snapshots, onSnapshotsChanged }: { route: Route; snapshots: SnapshotSummary[]; onSnapshotsChanged: () => void }) {
+function Page({ route, snapshots, listing, onSnapshotsChanged }: { route: Route; snapshots: SnapshotSummary[]; listing: boolean; onSnapshotsChanged: () => void }) {
   const id = route.snapshot;
-  if (id && snapshots.length > 0 && !snapshots.some((s) => s.id === id)) {
+  // Not while the list reloads: a snapshot just captured is opened before the new list arrives.
+  if (id && !listing && snapshots.length > 0 && !snapshots.some((s) => s.id === id)) {
     // Deleted while open, or a link from another server: say so and offer the others.
     return (
       <div class="error" role="alert" data-testid="error">

@@ -14,14 +14,16 @@ export interface ResultGridProps {
   /** Something to show at the start of each row (e.g. its link icon). */
   rowExtra?: (row: Record<string, Json>, index: number) => ComponentChildren;
   testId?: string;
+  /** The rows are the last answer while the next one (new order, page or filters) is on its way: dimmed, aria-busy. */
+  busy?: boolean;
 }
 
 /** A query result as a table; `stack_id` cells link to that stack when the grid belongs to a snapshot. */
-export function ResultGrid({ result, snapshot, hide, order, onSort, rowExtra, testId }: ResultGridProps) {
+export function ResultGrid({ result, snapshot, hide, order, onSort, rowExtra, testId, busy }: ResultGridProps) {
   const shown = result.columns.map((c, i) => ({ c, i, type: result.types[i] })).filter((x) => !hide?.has(x.c));
   return (
     <div class="grid-scroll">
-      <table class="grid" data-testid={testId ?? "result-grid"}>
+      <table class="grid" data-testid={testId ?? "result-grid"} aria-busy={busy ? "true" : "false"}>
         <thead>
           <tr>
             {rowExtra && <th></th>}

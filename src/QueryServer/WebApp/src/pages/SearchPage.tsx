@@ -36,7 +36,7 @@ export function SearchPage({ snapshot, params }: { snapshot: string; params: URL
       </form>
       <ErrorBox error={result.error} />
       {result.loading && text && <Loading what="matches" />}
-      {result.data && <ResultGrid result={result.data} snapshot={snapshot} testId="search-grid" />}
+      {result.data && <ResultGrid result={result.data} snapshot={snapshot} testId="search-grid" busy={result.loading} />}
     </section>
   );
 }

@@ -49,12 +49,19 @@ export function StacksPage({ snapshot, params }: { snapshot: string; params: URL
             {total} stack{total === 1 ? "" : "s"} in {list.length} group{list.length === 1 ? "" : "s"}
           </span>
         )}
+        {rest > 0 && (
+          // Here, not at the list's end: a button there moves down each time more groups are painted above it.
+          <span class="count" data-testid="groups-shown">
+            showing {shown} · <button onClick={() => setShown(list.length)}>show all</button>
+          </span>
+        )}
         <a href={href("flame", snapshot, params)}>Flame graph of these stacks</a>
       </div>
       <ErrorBox error={groups.error} />
       {groups.loading && !groups.data && <Loading what="stacks" />}
       {groups.data && list.length === 0 && <p class="hint">No stack matches these filters.</p>}
-      <div class="groups">
+      {/* While new filters' answer is on its way the last one stays, dimmed and marked busy (for tests and screen readers). */}
+      <div class="groups" data-testid="stack-groups" aria-busy={groups.loading ? "true" : "false"}>
         {list.slice(0, shown).map((g, i) => (
           <StackGroupCard
             key={`${snapshot}/${g.key}/${params.get("stack") ?? ""}`}
@@ -69,8 +76,7 @@ export function StacksPage({ snapshot, params }: { snapshot: string; params: URL
       </div>
       {rest > 0 && (
         <div class="more-groups" ref={end} data-testid="more-groups">
-          {rest} more group{rest === 1 ? "" : "s"} below…{" "}
-          <button onClick={() => setShown(list.length)}>show all</button>
+          {rest} more group{rest === 1 ? "" : "s"} below…
         </div>
       )}
       {editing && (

@@ -129,6 +129,7 @@ export function TablePage({ snapshot, table, params }: { snapshot: string; table
           snapshot={snapshot}
           hide={hide}
           testId="table-grid"
+          busy={rows.loading}
           order={{ column: orderBy || rows.data.columns[0], desc }}
           onSort={(c) => go({ order_by: c, desc: c === orderBy && !desc ? "true" : null, offset: null })}
           rowExtra={linked ? (r: Record<string, Json>) => {
