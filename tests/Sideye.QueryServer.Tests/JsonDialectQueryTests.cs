@@ -32,6 +32,17 @@ public sealed class JsonDialectQueryTests(SlowRpcServer fixture)
     }
 
     [Fact]
+    public async Task ResultColumnsAreNamedAsWritten()
+    {
+        (int status, JsonElement body) = await Server.QueryAsync(Id,
+            "SELECT value->>'ClientId', value->'Mu.Processing' = 'true', value->>'ClientId' AS id FROM captured_values WHERE stack_id = 200 AND \"column\" = 'cs'");
+
+        Assert.Equal(200, status);
+        Assert.Equal(["value->>'ClientId'", "value->'Mu.Processing' = 'true'", "id"], body.GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal("42", body.GetProperty("rows")[0][0].GetString());
+    }
+
+    [Fact]
     public async Task ArrowsInsideStringsAndCommentsAreLeftAlone()
     {
         JsonElement rows = await Server.RowsAsync(Id, "SELECT 'a->''b''' AS s -- x->'y'\n");

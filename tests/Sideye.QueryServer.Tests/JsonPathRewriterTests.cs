@@ -56,6 +56,38 @@ public sealed class JsonPathRewriterTests
     [MemberData(nameof(Cases))]
     public void Rewrites(string sql, string expected) => Assert.Equal(expected, JsonPathRewriter.Rewrite(sql));
 
+    // Queries and views: a SELECT item holding a rewrite and no alias is named what the user wrote.
+    public static TheoryData<string, string> Labelled => new()
+    {
+        { "SELECT request->'ClientId' FROM t", "SELECT sideye_json_get(request, '$.ClientId') AS \"request->'ClientId'\" FROM t" },
+        { "SELECT DISTINCT cs->>'a', b FROM t", "SELECT DISTINCT sideye_json_text(cs, '$.a') AS \"cs->>'a'\", b FROM t" },
+        { "SELECT x->'a' = 'b', y FROM t", "SELECT sideye_json_get(x, '$.a') = 'b' AS \"x->'a' = 'b'\", y FROM t" },
+        { "SELECT count(x->'a') FROM t", "SELECT count(sideye_json_get(x, '$.a')) AS \"count(x->'a')\" FROM t" },
+        { "SELECT x->'a'::INT FROM t", "SELECT sideye_json_get(x, '$.a')::INT AS \"x->'a'::INT\" FROM t" },
+        { "SELECT x->'\"q' FROM t", "SELECT sideye_json_get(x, '$.\"q') AS \"x->'\"\"q'\" FROM t" },
+        // Already named (with or without AS): unchanged.
+        { "SELECT x->'a' AS a, x->'b' b FROM t", "SELECT sideye_json_get(x, '$.a') AS a, sideye_json_get(x, '$.b') b FROM t" },
+        // Only the SELECT list: WHERE and ORDER BY are not labelled; a subquery's list is (the outer * shows its names).
+        { "SELECT 1 FROM t WHERE x->'a' = 'b'", "SELECT 1 FROM t WHERE sideye_json_get(x, '$.a') = 'b'" },
+        { "SELECT * FROM (SELECT x->'a' FROM t)", "SELECT * FROM (SELECT sideye_json_get(x, '$.a') AS \"x->'a'\" FROM t)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Labelled))]
+    public void LabelsSelectItemsAsWritten(string sql, string expected) => Assert.Equal(expected, JsonPathRewriter.Rewrite(sql, labelAsWritten: true));
+
+    [Fact]
+    public void RefusesBracketsNestedPastTheLimitInsteadOfOverflowingTheStack()
+    {
+        string deep = "SELECT " + new string('(', 100_000) + "x->'a'" + new string(')', 100_000);
+
+        var e = Assert.Throws<Sideye.QueryServer.Errors.QueryRejectedException>(() => JsonPathRewriter.Rewrite(deep));
+
+        Assert.Contains("more than 1000 deep", e.Message);
+        string fine = "SELECT " + new string('(', 900) + "x->'a'" + new string(')', 900);
+        Assert.Contains("sideye_json_get(x, '$.a')", JsonPathRewriter.Rewrite(fine));
+    }
+
     [Fact]
     public void LexerRoundTripsAnyText()
     {

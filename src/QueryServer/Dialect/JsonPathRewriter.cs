@@ -28,10 +28,34 @@ public static class JsonPathRewriter
 {
     private enum NodeKind { Trivia, Name, Value, Keyword, Other }
 
-    private readonly record struct Node(string Text, NodeKind Kind)
+    /// <param name="Text">The SQL to emit.</param>
+    /// <param name="Kind">What the text is, for the operator parse.</param>
+    /// <param name="Source">For a rewritten expression, what the user wrote (the result column's label).</param>
+    private readonly record struct Node(string Text, NodeKind Kind, string? Source = null)
     {
         public bool IsOperand => Kind is NodeKind.Name or NodeKind.Value;
+
+        public string Written => Source ?? Text;
     }
+
+    /// <summary>Brackets nested deeper than this are refused (DuckDB's own max_expression_depth is 1,000), before the
+    /// recursive parse below could exhaust the thread's stack and take the server down.</summary>
+    public const int MaxDepth = 1000;
+
+    /// <summary>At most this many <c>-&gt;</c> and <c>-&gt;&gt;</c> in one text.</summary>
+    public const int MaxOperators = 2000;
+
+    [ThreadStatic]
+    private static int t_depth;
+
+    [ThreadStatic]
+    private static bool t_label;
+
+    // Keywords that end a SELECT list.
+    private static readonly HashSet<string> SelectListEnd = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "UNION", "EXCEPT", "INTERSECT", "WINDOW", "QUALIFY", "INTO",
+    };
 
     // Reserved words that can stand before '(' or '[' without being a function or a value.
     private static readonly HashSet<string> Keywords = new(StringComparer.OrdinalIgnoreCase)
@@ -43,22 +67,83 @@ public static class JsonPathRewriter
         "THEN", "UNION", "USING", "VALUES", "WHEN", "WHERE", "WINDOW", "WITH", "WITHIN",
     };
 
-    /// <summary>Returns <paramref name="sql"/> with every rewritable JSON operator replaced by a macro call.</summary>
-    public static string Rewrite(string sql)
+    /// <summary>
+    /// Returns <paramref name="sql"/> with every rewritable JSON operator replaced by a macro call. With
+    /// <paramref name="labelAsWritten"/> (a query or a view, not an expression), a SELECT item that is one rewritten
+    /// expression keeps what the user wrote as its column name.
+    /// </summary>
+    public static string Rewrite(string sql, bool labelAsWritten = false)
     {
         IReadOnlyList<SqlToken> tokens = SqlLexer.Tokenize(sql);
-        if (!tokens.Any(t => t.Kind is SqlTokenKind.Arrow or SqlTokenKind.LongArrow))
+        int arrows = tokens.Count(t => t.Kind is SqlTokenKind.Arrow or SqlTokenKind.LongArrow);
+        if (arrows == 0)
             return sql;
+        // A chain nests each call in the next, so its text grows with the square of its length: bounded before it is built.
+        if (arrows > MaxOperators)
+            throw new Errors.QueryRejectedException("Too many JSON operators",
+                $"The SQL has {arrows} JSON operators (-> and ->>); at most {MaxOperators} are rewritten. Extract the values once (a CTE) and refer to them.");
         var output = new StringBuilder(sql.Length + 32);
         int i = 0;
+        t_depth = 0;
+        t_label = labelAsWritten;
         while (i < tokens.Count)
         {
-            foreach (Node node in ParseSequence(tokens, ref i))
+            List<Node> nodes = ParseSequence(tokens, ref i);
+            LabelAsWritten(nodes);
+            foreach (Node node in nodes)
                 output.Append(node.Text);
             if (i < tokens.Count)
                 output.Append(tokens[i++].Text); // a closing bracket with no opening one: DuckDB reports it
         }
         return output.ToString();
+    }
+
+    /// <summary>
+    /// A result column that is one rewritten expression is labelled with what the user wrote (<c>request-&gt;'ClientId'</c>),
+    /// not with the macro call DuckDB would name it after: an alias is added to each such item of the top-level SELECT list.
+    /// </summary>
+    private static void LabelAsWritten(List<Node> nodes)
+    {
+        if (!t_label)
+            return;
+        int start = nodes.FindIndex(n => n.Kind == NodeKind.Keyword && n.Text.Equals("SELECT", StringComparison.OrdinalIgnoreCase));
+        if (start < 0)
+            return;
+        var item = new List<int>();
+        for (int k = start + 1; k <= nodes.Count; k++)
+        {
+            bool end = k == nodes.Count || nodes[k].Kind == NodeKind.Keyword && SelectListEnd.Contains(nodes[k].Text);
+            if (end || nodes[k].Kind == NodeKind.Other && nodes[k].Text == ",")
+            {
+                Label(nodes, item);
+                item.Clear();
+                if (end)
+                    return;
+                continue;
+            }
+            // DISTINCT and ALL open the list, they are not part of its first item.
+            bool opener = item.Count == 0 && nodes[k].Kind == NodeKind.Keyword && nodes[k].Text.ToUpperInvariant() is "DISTINCT" or "ALL";
+            if (nodes[k].Kind != NodeKind.Trivia && !opener)
+                item.Add(k);
+        }
+    }
+
+    /// <summary>Adds <c>AS "what was written"</c> after a SELECT item (its non-trivia nodes) that holds a rewrite and has no alias.</summary>
+    private static void Label(List<Node> nodes, List<int> item)
+    {
+        if (item.Count == 0 || !item.Any(k => nodes[k].Source is not null))
+            return;
+        // expr AS name (an AS inside CAST(x AS T) is in a group node, not at this level).
+        if (item.Any(k => nodes[k].Kind == NodeKind.Keyword && nodes[k].Text.Equals("AS", StringComparison.OrdinalIgnoreCase)))
+            return;
+        // expr name (an alias without AS): a name right after an operand.
+        if (item.Count >= 2 && nodes[item[^1]].Kind == NodeKind.Name && nodes[item[^2]].IsOperand)
+            return;
+        var written = new StringBuilder();
+        for (int k = item[0]; k <= item[^1]; k++)
+            written.Append(nodes[k].Written);
+        Node last = nodes[item[^1]];
+        nodes[item[^1]] = last with { Text = last.Text + " AS \"" + written.ToString().Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" };
     }
 
     /// <summary>Parses until a closing bracket (not consumed) or the end, rewriting as it goes.</summary>
@@ -109,13 +194,36 @@ public static class JsonPathRewriter
         return nodes;
     }
 
-    /// <summary>An opening bracket, its rewritten contents and its closing bracket, as text.</summary>
-    private static string ParseGroup(IReadOnlyList<SqlToken> tokens, ref int i)
+    /// <summary>An opening bracket, its rewritten contents and its closing bracket, as one node (with what was written when it holds a rewrite).</summary>
+    private static Node ParseGroup(IReadOnlyList<SqlToken> tokens, ref int i)
+    {
+        if (++t_depth > MaxDepth)
+            throw new Errors.QueryRejectedException("SQL nested too deep",
+                $"The SQL nests brackets more than {MaxDepth} deep; DuckDB would refuse it too. Flatten the expression (a CTE or a join instead of nested subqueries).");
+        try
+        {
+            return ParseGroupInner(tokens, ref i);
+        }
+        finally
+        {
+            t_depth--;
+        }
+    }
+
+    private static Node ParseGroupInner(IReadOnlyList<SqlToken> tokens, ref int i)
     {
         SqlToken open = tokens[i++];
         var text = new StringBuilder(open.Text);
-        foreach (Node node in ParseSequence(tokens, ref i))
+        var written = new StringBuilder(open.Text);
+        bool rewritten = false;
+        List<Node> nodes = ParseSequence(tokens, ref i);
+        LabelAsWritten(nodes); // a subquery's or CTE's columns are what the outer query's * shows
+        foreach (Node node in nodes)
+        {
             text.Append(node.Text);
+            written.Append(node.Written);
+            rewritten |= node.Source is not null;
+        }
         SqlTokenKind close = open.Kind switch
         {
             SqlTokenKind.OpenParen => SqlTokenKind.CloseParen,
@@ -124,11 +232,14 @@ public static class JsonPathRewriter
         };
         // A mismatched closer is left for the enclosing level; DuckDB will report the imbalance.
         if (i < tokens.Count && tokens[i].Kind == close)
+        {
+            written.Append(tokens[i].Text);
             text.Append(tokens[i++].Text);
-        return text.ToString();
+        }
+        return new Node(text.ToString(), NodeKind.Value, rewritten ? written.ToString() : null);
     }
 
-    private static void AddGroup(List<Node> nodes, SqlToken open, string group)
+    private static void AddGroup(List<Node> nodes, SqlToken open, Node group)
     {
         int last = LastNonTrivia(nodes);
         bool adjacent = last == nodes.Count - 1;
@@ -138,7 +249,7 @@ public static class JsonPathRewriter
         if (call || subscript)
             Merge(nodes, last, group, NodeKind.Value);
         else
-            nodes.Add(new Node(group, NodeKind.Value));
+            nodes.Add(group);
     }
 
     private static void AddDot(List<Node> nodes, IReadOnlyList<SqlToken> tokens, ref int i)
@@ -174,7 +285,7 @@ public static class JsonPathRewriter
             i += 2;
         }
         if (i < tokens.Count && tokens[i].Kind == SqlTokenKind.OpenParen)
-            cast.Append(ParseGroup(tokens, ref i));
+            cast.Append(ParseGroup(tokens, ref i).Text); // a type's arguments, DECIMAL(10, 2): no JSON there
         while (i + 1 < tokens.Count && tokens[i].Kind == SqlTokenKind.OpenBracket && tokens[i + 1].Kind == SqlTokenKind.CloseBracket)
         {
             cast.Append("[]");
@@ -197,8 +308,11 @@ public static class JsonPathRewriter
         }
         string macro = arrow.Kind == SqlTokenKind.Arrow ? JsonMacros.Get : JsonMacros.Text;
         string call = $"{macro}({nodes[last].Text}, {Quote(path)})";
+        var written = new StringBuilder();
+        for (int k = last; k < nodes.Count; k++) written.Append(nodes[k].Written);
+        for (int k = i; k < j; k++) written.Append(tokens[k].Text);
         nodes.RemoveRange(last, nodes.Count - last); // the operand and any trivia before the operator
-        nodes.Add(new Node(call, NodeKind.Value));
+        nodes.Add(new Node(call, NodeKind.Value, written.ToString()));
         i = j;
     }
 
@@ -234,13 +348,24 @@ public static class JsonPathRewriter
 
     private static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
-    private static void Merge(List<Node> nodes, int from, string suffix, NodeKind kind)
+    private static void Merge(List<Node> nodes, int from, string suffix, NodeKind kind) => Merge(nodes, from, new Node(suffix, kind), kind);
+
+    private static void Merge(List<Node> nodes, int from, Node suffix, NodeKind kind)
     {
         var text = new StringBuilder();
-        for (int k = from; k < nodes.Count; k++) text.Append(nodes[k].Text);
-        text.Append(suffix);
+        var written = new StringBuilder();
+        bool rewritten = false;
+        for (int k = from; k < nodes.Count; k++)
+        {
+            text.Append(nodes[k].Text);
+            written.Append(nodes[k].Written);
+            rewritten |= nodes[k].Source is not null;
+        }
+        text.Append(suffix.Text);
+        written.Append(suffix.Written);
+        rewritten |= suffix.Source is not null;
         nodes.RemoveRange(from, nodes.Count - from);
-        nodes.Add(new Node(text.ToString(), kind));
+        nodes.Add(new Node(text.ToString(), kind, rewritten ? written.ToString() : null));
     }
 
     private static int LastNonTrivia(List<Node> nodes)

@@ -16,7 +16,7 @@ public sealed class QueryRunner(DuckDbEngine engine, QueryServerOptions options)
     {
         if (string.IsNullOrWhiteSpace(userSql))
             throw new QueryRejectedException("Invalid SQL", "The query is empty.");
-        return ExecuteAsync(catalog, JsonPathRewriter.Rewrite(userSql), gate: true, aborted);
+        return ExecuteAsync(catalog, JsonPathRewriter.Rewrite(userSql, labelAsWritten: true), gate: true, aborted);
     }
 
     /// <summary>

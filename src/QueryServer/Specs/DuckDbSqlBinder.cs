@@ -25,7 +25,7 @@ public sealed class DuckDbSqlBinder(DuckDbEngine engine) : ISqlBinder
         {
             (string? error, int? offset) = Try(table.Sql, () =>
             {
-                SqlGate.Check(connection, JsonPathRewriter.Rewrite(table.Sql));
+                SqlGate.Check(connection, JsonPathRewriter.Rewrite(table.Sql, labelAsWritten: true));
                 DuckDbEngine.Execute(connection, SpecViewSql.DerivedTableView(table));
             });
             if (error is not null)

@@ -132,7 +132,7 @@ public static class SpecViewSql
         column.Type == "TIMESTAMP" ? SqlText.Identifier(column.Name) : $"timezone('UTC', {SqlText.Identifier(column.Name)})";
 
     internal static string DerivedTableView(DerivedTableSql table) =>
-        $"CREATE OR REPLACE VIEW {SqlText.Identifier(table.Name)} AS\n{JsonPathRewriter.Rewrite(table.Sql)}\n";
+        $"CREATE OR REPLACE VIEW {SqlText.Identifier(table.Name)} AS\n{JsonPathRewriter.Rewrite(table.Sql, labelAsWritten: true)}\n";
 
     /// <summary>
     /// <c>all_captured_data(table_name, stack_id, column, value, pid, depth, column_name)</c>: every non-null cell of
