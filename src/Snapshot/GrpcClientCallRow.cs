@@ -10,6 +10,6 @@ public sealed record GrpcClientCallRow(
     [property: JsonPropertyName("stream_id")] int? StreamId,
     [property: JsonPropertyName("local_endpoint")] string? LocalEndpoint,
     [property: JsonPropertyName("remote_endpoint")] string? RemoteEndpoint,
-    [property: JsonPropertyName("deadline")] DateTime? Deadline,
-    [property: JsonPropertyName("started_at")] DateTime? StartedAt,
+    [property: JsonPropertyName("deadline"), UtcTimestamp] DateTime? Deadline,
+    [property: JsonPropertyName("started_at"), UtcTimestamp] DateTime? StartedAt,
     [property: JsonPropertyName("call_address")] long? CallAddress);

@@ -10,5 +10,5 @@ public sealed record GrpcServerCallRow(
     [property: JsonPropertyName("stream_id")] int? StreamId,
     [property: JsonPropertyName("local_endpoint")] string? LocalEndpoint,
     [property: JsonPropertyName("remote_endpoint")] string? RemoteEndpoint,
-    [property: JsonPropertyName("started_at")] DateTime? StartedAt,
+    [property: JsonPropertyName("started_at"), UtcTimestamp] DateTime? StartedAt,
     [property: JsonPropertyName("call_address")] long? CallAddress);

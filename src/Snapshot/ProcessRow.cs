@@ -15,4 +15,4 @@ public sealed record ProcessRow(
     [property: JsonPropertyName("async_stack_count")] int AsyncStackCount,
     [property: JsonPropertyName("warnings")] string? Warnings,
     [property: JsonPropertyName("pause_mode")] string? PauseMode = null,
-    [property: JsonPropertyName("captured_at")] DateTime? CapturedAt = null);
+    [property: JsonPropertyName("captured_at"), UtcTimestamp] DateTime? CapturedAt = null);

@@ -17,7 +17,7 @@ public sealed record StackRow(
     [property: JsonPropertyName("frame_count")] int FrameCount,
     [property: JsonPropertyName("awaiting")] string? Awaiting,
     [property: JsonPropertyName("task_address")] long? TaskAddress,
-    [property: JsonPropertyName("waiting_since")] DateTime? WaitingSince = null,
+    [property: JsonPropertyName("waiting_since"), UtcTimestamp] DateTime? WaitingSince = null,
     [property: JsonPropertyName("wait_ms")] double? WaitMs = null,
     [property: JsonPropertyName("wait_source")] string? WaitSource = null);
 
