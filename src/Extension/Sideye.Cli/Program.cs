@@ -19,6 +19,7 @@ internal static class Program
             GenerateKeyCommand.Create(),
             PsCommand.Create(),
             GenerateCommand.Create(),
+            ExportCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -47,11 +47,8 @@ public sealed partial class SnapshotCatalog(
             int before = _loaded.Count;
             var loadedBefore = new HashSet<string>(_loaded.Keys, StringComparer.Ordinal);
             var present = new HashSet<string>(StringComparer.Ordinal);
-            foreach (string directory in Directory.EnumerateDirectories(_root))
+            foreach ((string id, string directory) in SnapshotLayout.Snapshots(_root))
             {
-                string id = Path.GetFileName(directory);
-                if (id.StartsWith('.'))
-                    continue;
                 present.Add(id);
                 if (!_loaded.ContainsKey(id))
                     TryLoad(id, directory);
@@ -107,7 +104,7 @@ public sealed partial class SnapshotCatalog(
             if (manifest.SchemaVersion > SnapshotTables.SchemaVersion)
                 throw new InvalidDataException($"it was written by a newer Sideye ({manifest.ToolVersion}, snapshot schema {manifest.SchemaVersion}; " +
                     $"this server reads schema {SnapshotTables.SchemaVersion} and older). Serve it with that version or newer.");
-            IReadOnlyList<TableSource> tables = SnapshotLayout.Find(directory);
+            IReadOnlyList<TableSource> tables = SnapshotLayout.Find(_root, directory);
             var snapshot = new LoadedSnapshot(id, directory, manifest);
             engine.AttachSnapshot(snapshot.Catalog, tables);
             AddViews(snapshot);
