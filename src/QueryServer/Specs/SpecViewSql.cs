@@ -135,6 +135,46 @@ public static class SpecViewSql
         $"CREATE OR REPLACE VIEW {SqlText.Identifier(table.Name)} AS\n{JsonPathRewriter.Rewrite(table.Sql, labelAsWritten: true)}\n";
 
     /// <summary>
+    /// The rows of <c>all_captured_data</c> whose value matches <paramref name="pattern"/> (an RE2 regular expression, as a
+    /// SQL literal), with columns <c>table_name, stack_id, pid, depth, column_name, value</c>. The same rows as filtering
+    /// the view, but 4x faster at a million captured rows: captured and raw columns are matched in one scan of
+    /// <c>captured_values</c> (the view pivots it per frame and unpivots it again, and pays for that on every search),
+    /// only extra columns are read through the function tables.
+    /// </summary>
+    internal static string CapturedDataMatches(SpecSql spec, string pattern)
+    {
+        var keys = new List<string>();
+        var extras = new List<string>();
+        foreach (FunctionTableSql table in spec.FunctionTables)
+        {
+            foreach (string column in table.CapturedColumns)
+                foreach (string function in new[] { table.Function, table.Table }.Distinct())
+                    keys.Add($"({SqlText.Literal(function)}, {SqlText.Literal(column)}, {SqlText.Literal(table.Table)})");
+            foreach (ExtraColumnSql extra in table.ExtraColumns)
+                extras.Add($"SELECT {SqlText.Literal(table.Table)}, stack_id, pid, depth, {SqlText.Literal(extra.Name)}, CAST({SqlText.Identifier(extra.Name)} AS VARCHAR) "
+                    + $"FROM {SqlText.Identifier(table.Table)} WHERE regexp_matches(CAST({SqlText.Identifier(extra.Name)} AS VARCHAR), {pattern})");
+        }
+        if (keys.Count == 0)
+            return "SELECT CAST(NULL AS VARCHAR) AS table_name, CAST(NULL AS BIGINT) AS stack_id, CAST(NULL AS INTEGER) AS pid, CAST(NULL AS INTEGER) AS depth, "
+                + "CAST(NULL AS VARCHAR) AS column_name, CAST(NULL AS VARCHAR) AS value WHERE false";
+        // A value without a separate raw form is its own raw form, as in the function tables.
+        var sql = new StringBuilder($"""
+            WITH hits AS MATERIALIZED (
+                SELECT k.table_name, CAST(v.stack_id AS BIGINT) AS stack_id, CAST(v.pid AS INTEGER) AS pid, CAST(v.depth AS INTEGER) AS depth,
+                       v."column", v.value, coalesce(v.raw_value, v.value) AS raw
+                FROM {SnapshotTables.CapturedValues} AS v
+                JOIN (VALUES {string.Join(", ", keys)}) AS k("function", "column", table_name) ON v."function" = k."function" AND v."column" = k."column"
+                WHERE regexp_matches(v.value, {pattern}) OR regexp_matches(coalesce(v.raw_value, v.value), {pattern}))
+            SELECT table_name, stack_id, pid, depth, "column" AS column_name, value FROM hits WHERE regexp_matches(value, {pattern})
+            UNION ALL
+            SELECT table_name, stack_id, pid, depth, '{ColumnNames.RawPrefix}' || "column", raw FROM hits WHERE regexp_matches(raw, {pattern})
+            """);
+        foreach (string extra in extras)
+            sql.Append("\nUNION ALL\n").Append(extra);
+        return sql.ToString();
+    }
+
+    /// <summary>
     /// <c>all_captured_data(table_name, stack_id, column, value, pid, depth, column_name)</c>: every non-null cell of
     /// every function table as text (raw and extra columns included), for full-text search such as finding where
     /// else an address appears. <c>column_name</c> is <c>column</c> under a name SQL needs no quotes for (<c>column</c>
