@@ -28,7 +28,7 @@ internal static class DotnetDumpSetupCommand
             {
                 // The path names the installed version (a tool's files live under .store/sideye/<version>/), so an update
                 // leaves the profile pointing at a folder that is gone.
-                CliConsole.Progress("Add that line to your shell profile (e.g. echo \"$(sideye dotnet-dump-setup)\" >> ~/.bashrc); run this again after updating sideye.");
+                CliConsole.Progress("Add that line to your shell profile (sideye dotnet-dump-setup >> ~/.bashrc); after updating sideye, replace it: the path names the version.");
                 CliConsole.Progress("The variable is a ':'-separated list: to keep other extensions, join their paths to this one with ':'.");
             }
             return code;
