@@ -29,16 +29,19 @@ public sealed class QueryServerProcess : IDisposable
     /// <param name="allowCapture">Start it with <c>--allow-capture</c> (POST /api/snapshots takes snapshots).</param>
     /// <param name="environment">Variables added to its environment (the fault tests' SIDEYE_TEST_HOLD).</param>
     /// <param name="sourceRoots">Its <c>--source-root</c> folders (the stacks view shows frames' source under them).</param>
+    /// <param name="sideye">The <c>sideye</c> to run (an installed tool's); the repository's launcher unless given.</param>
+    /// <param name="workingDirectory">Where it runs; the repository root unless given.</param>
     public static async Task<QueryServerProcess> StartAsync(string snapshotsDir, string specPath, string logPath, int expectedSnapshots,
-        bool allowCapture = false, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? sourceRoots = null)
+        bool allowCapture = false, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? sourceRoots = null,
+        string? sideye = null, string? workingDirectory = null)
     {
         int port = FreePort();
-        var start = new ProcessStartInfo(Repo.Launcher)
+        var start = new ProcessStartInfo(sideye ?? Repo.Launcher)
         {
             ArgumentList = { "serve", "--snapshots", snapshotsDir, "--spec", specPath, "--urls", $"http://127.0.0.1:{port}" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Repo.Root,
+            WorkingDirectory = workingDirectory ?? Repo.Root,
         };
         if (allowCapture)
             start.ArgumentList.Add("--allow-capture");

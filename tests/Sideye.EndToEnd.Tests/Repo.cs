@@ -21,13 +21,15 @@ public static class Repo
     }
 
     /// <summary>Runs a program to completion and returns its exit code and output.</summary>
-    public static RunResult Run(string file, IEnumerable<string> args, TimeSpan? timeout = null, IDictionary<string, string>? env = null)
+    /// <param name="workingDirectory">Where it runs; the repository root unless given (an installed tool runs outside it).</param>
+    public static RunResult Run(string file, IEnumerable<string> args, TimeSpan? timeout = null, IDictionary<string, string>? env = null,
+        string? workingDirectory = null)
     {
         var psi = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Root,
+            WorkingDirectory = workingDirectory ?? Root,
             UseShellExecute = false,
         };
         foreach (string a in args)

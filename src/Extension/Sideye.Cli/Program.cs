@@ -16,6 +16,7 @@ internal static class Program
             ServeCommand.Create(),
             SpecCommand.Create(),
             ExtPathCommand.Create(),
+            DotnetDumpSetupCommand.Create(),
             GenerateKeyCommand.Create(),
             PsCommand.Create(),
             GenerateCommand.Create(),
