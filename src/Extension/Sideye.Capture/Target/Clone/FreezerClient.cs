@@ -101,12 +101,20 @@ internal sealed class FreezerClient : IDisposable
         _process.Dispose();
     }
 
-    /// <summary>The dotnet host running us (the freezer is a framework-dependent app), else the one on PATH.</summary>
+    /// <summary>
+    /// The dotnet host running us (the freezer is a framework-dependent app); when we run from an apphost (the installed
+    /// `sideye` tool), the host of the runtime we run on (<c>&lt;root&gt;/shared/Microsoft.NETCore.App/&lt;version&gt;/</c>),
+    /// then DOTNET_ROOT's, then the one on PATH.
+    /// </summary>
     private static string DotnetHost()
     {
         string? self = Environment.ProcessPath;
         if (self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet")
             return self;
+        string runtime = System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory();
+        string? ours = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(runtime))));
+        if (ours is not null && File.Exists(Path.Combine(ours, "dotnet")))
+            return Path.Combine(ours, "dotnet");
         string? root = Environment.GetEnvironmentVariable("DOTNET_ROOT");
         return root is not null && File.Exists(Path.Combine(root, "dotnet")) ? Path.Combine(root, "dotnet") : "dotnet";
     }
