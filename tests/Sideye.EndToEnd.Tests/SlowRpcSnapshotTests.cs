@@ -199,6 +199,18 @@ public sealed class SlowRpcSnapshotTests
                 Assert.False(string.IsNullOrWhiteSpace(op.Value.TryGetProperty("summary", out var s) ? s.GetString() : null), $"{op.Name} {path.Name} has no summary");
     }
 
+    /// <summary>The live, dump and dotnet-dump captures go through one engine entry point: they agree on the server's runtime version.</summary>
+    [Fact]
+    public async Task Every_front_end_records_the_same_runtime_version()
+    {
+        const string sql = "SELECT runtime_version FROM processes WHERE name = 'SlowRpc.Server'";
+        string? live = (await _demo.Api.QueryAsync(Id("live"), sql)).Single()[0].GetString();
+
+        Assert.Matches(@"^\d+\.\d+\.\d+", live);
+        Assert.Equal(live, (await _demo.Api.QueryAsync(Id("dump"), sql)).Single()[0].GetString());
+        Assert.Equal(live, (await _demo.Api.QueryAsync(Id("extension"), sql)).Single()[0].GetString());
+    }
+
     private string Id(string which) => which switch
     {
         "live" => _demo.LiveId,

@@ -38,6 +38,7 @@ public sealed class DumpCapture
         RuntimeWalk walk = capture.Walk(runtime, new Walk.TypeLayoutCache(), dacPath: dacPath, cancellationToken: cancellationToken, clock: clock);
         string? cmdline = RuntimeCapture.ReadCommandLine(runtime);
         string name = cmdline is null ? "?" : ProcessNameFrom(cmdline);
+        runtimeVersion ??= Target.RuntimeVersion.Of(runtime.ClrInfo); // a host opened the runtime (dotnet-dump)
         var result = new ProcessCaptureResult(pid, name, cmdline, runtimeVersion, $"dump:{(File.Exists(dumpPath) ? Path.GetFullPath(dumpPath) : dumpPath)}",
             walk.Stacks, null, sw.Elapsed.TotalMilliseconds, walk.Warnings) { BuiltIns = walk.BuiltIns, Clock = clock, ModulePaths = walk.ModulePaths };
         return MethodVariableRecorder.AddTo(result, _symbols, Progress);

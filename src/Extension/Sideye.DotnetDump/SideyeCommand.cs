@@ -1,6 +1,7 @@
 using Microsoft.Diagnostics.DebugServices;
 using Microsoft.Diagnostics.Runtime;
 using Sideye.Capture;
+using Sideye.Capture.Engine;
 using Sideye.Capture.Target;
 
 namespace Sideye.DotnetDump;
@@ -65,34 +66,24 @@ public sealed class SideyeCommand : CommandBase
             WriteLineError("sideye: no .NET runtime found in this target; Sideye needs a dump of a .NET process (collect with `dotnet-dump collect -p PID`).");
             return;
         }
-        SpecCompiler.CapturePlan plan = SpecCompiler.CapturePlan.Empty;
-        if (Spec is not null)
-        {
-            SpecCompiler.SpecParseResult parsed = SpecCompiler.SpecLoader.LoadFile(Path.GetFullPath(Spec));
-            foreach (SpecCompiler.SpecDiagnostic d in parsed.Diagnostics)
-                WriteLineError(d.ToString());
-            if (!parsed.Success || parsed.Spec is null)
-            {
-                WriteLineError($"sideye: {Spec} has errors; fix them or run without --spec.");
-                return;
-            }
-            plan = parsed.Spec.Compile().Plan;
-        }
-        string outDirectory = Path.GetFullPath(Out ?? "snapshots");
         int pid = (int)(Target?.ProcessId ?? (uint)Runtime.DataTarget.DataReader.ProcessId);
         string dumpName = Runtime.DataTarget.DataReader.DisplayName is { Length: > 0 } display ? display : $"dotnet-dump target {Target?.Id}";
-        string? version = Runtime.ClrInfo.Version.Major > 0 ? Runtime.ClrInfo.Version.ToString() : null;
-
-        using var session = new SnapshotSession(message => WriteLine(message)) { Plan = plan, SpecPath = Spec is null ? null : Path.GetFullPath(Spec) };
+        var request = new CaptureRequest(new OpenedRuntime(Runtime, pid, dumpName, HostRuntime?.GetDacFilePath(out _)))
+        {
+            OutDirectory = Out ?? CaptureRequest.DefaultOutDirectory,
+            SpecPath = Spec,
+        };
         try
         {
-            // Thread frames' locals are read through a second instance of the DAC the host uses.
-            string? dacPath = HostRuntime?.GetDacFilePath(out _);
-            ProcessCaptureResult result = new DumpCapture(session.Symbols, plan).CaptureRuntime(Runtime, pid, version, dumpName, dacPath: dacPath);
-            SnapshotOutcome outcome = Task.Run(() => session.WriteAsync([result], [], DateTimeOffset.UtcNow, "dotnet-dump", outDirectory))
-                .GetAwaiter().GetResult();
-            WriteLine($"sideye: {result.Stacks.Count} stacks from pid {pid} in {result.CaptureMs:0} ms");
+            // dotnet-dump calls commands synchronously; the engine's writer is async.
+            SnapshotOutcome outcome = Task.Run(() => CaptureEngine.CaptureAsync(request, message => WriteLine("sideye: " + message))).GetAwaiter().GetResult();
             WriteLine(outcome.Directory ?? "");
+        }
+        catch (CaptureSpecException e)
+        {
+            foreach (SpecCompiler.SpecDiagnostic d in e.Diagnostics)
+                WriteLineError(d.ToString());
+            WriteLineError("sideye: " + e.Message);
         }
         catch (TargetException e)
         {

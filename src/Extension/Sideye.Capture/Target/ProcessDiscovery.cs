@@ -83,8 +83,7 @@ public static partial class ProcessDiscovery
             {
                 if (!line.EndsWith("/libcoreclr.so", StringComparison.Ordinal))
                     continue;
-                Match m = CoreClrPath().Match(line);
-                version = m.Success ? m.Groups[1].Value : null;
+                version = RuntimeVersion.FromPath(line);
                 return true;
             }
         }
@@ -94,6 +93,4 @@ public static partial class ProcessDiscovery
         return false;
     }
 
-    [GeneratedRegex(@"/Microsoft\.NETCore\.App/([0-9][^/]*)/libcoreclr\.so")]
-    private static partial Regex CoreClrPath();
 }

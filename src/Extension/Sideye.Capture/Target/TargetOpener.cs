@@ -103,7 +103,7 @@ public static partial class TargetOpener
             if (clr is null)
                 throw new TargetException(who, "has no .NET runtime loaded (no CoreCLR module found). If this is a dump, it may be truncated or of a non-.NET process.");
             string runtimeFile = clr.ModuleInfo.FileName ?? "";
-            string? version = RuntimeVersionOf(clr, runtimeFile);
+            string? version = RuntimeVersion.Of(clr);
             string dac = DacBeside(runtimeFile);
             if (!File.Exists(dac))
                 throw new TargetException(who, $"the runtime's data access library (DAC) was not found at {dac}. Install .NET runtime {version ?? "(unknown version)"} on this machine, or analyze the dump where it was taken.");
@@ -127,16 +127,4 @@ public static partial class TargetOpener
             throw;
         }
     }
-
-    private static string? RuntimeVersionOf(ClrInfo clr, string runtimeFile)
-    {
-        if (clr.Version.Major > 0)
-            return clr.Version.ToString();
-        // .../shared/Microsoft.NETCore.App/10.0.12/libcoreclr.so
-        Match m = VersionDirectory().Match(runtimeFile);
-        return m.Success ? m.Groups[1].Value : null;
-    }
-
-    [GeneratedRegex(@"/(\d+\.\d+\.\d+(?:-[^/]+)?)/libcoreclr\.so$")]
-    private static partial Regex VersionDirectory();
 }

@@ -11,7 +11,7 @@ internal static class ServeCommand
         var snapshots = new Option<DirectoryInfo>("--snapshots")
         {
             Description = "Directory of snapshots to load; snapshots added later are picked up too.",
-            DefaultValueFactory = _ => new DirectoryInfo("snapshots"),
+            DefaultValueFactory = _ => new DirectoryInfo(Sideye.Capture.Engine.CaptureRequest.DefaultOutDirectory),
         };
         var urls = new Option<string>("--urls")
         {

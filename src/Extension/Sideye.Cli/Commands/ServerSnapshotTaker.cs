@@ -1,4 +1,5 @@
 using Sideye.Capture;
+using Sideye.Capture.Engine;
 using Sideye.Capture.Target;
 using Sideye.QueryServer.Capture;
 
@@ -12,8 +13,9 @@ internal sealed class ServerSnapshotTaker : ISnapshotTaker
 {
     public async Task<TakenSnapshot> TakeAsync(SnapshotRequest request, CancellationToken cancellationToken)
     {
-        using var session = new SnapshotSession(CliConsole.Progress)
+        var capture = new CaptureRequest(new LiveProcesses(request.Pids))
         {
+            OutDirectory = request.OutDirectory,
             Plan = request.Plan,
             SpecPath = request.Spec,
             PauseMode = request.PauseMode is { } mode ? Enum.Parse<PauseMode>(mode, ignoreCase: true) : SnapshotSession.DefaultPauseMode,
@@ -21,7 +23,7 @@ internal sealed class ServerSnapshotTaker : ISnapshotTaker
         SnapshotOutcome outcome;
         try
         {
-            outcome = await session.SnapLiveAsync(request.Pids, request.OutDirectory, cancellationToken);
+            outcome = await CaptureEngine.CaptureAsync(capture, CliConsole.Progress, cancellationToken);
         }
         catch (TargetException e)
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Sideye.Capture;
+using Sideye.Capture.Engine;
 using Sideye.Capture.Target;
 using Sideye.Capture.Walk;
 using Sideye.Snapshot;
@@ -18,7 +19,7 @@ internal static class SnapCommand
         var outDir = new Option<DirectoryInfo>("--out")
         {
             Description = "Directory that receives the snapshot (a new sub-directory named after the snapshot id).",
-            DefaultValueFactory = _ => new DirectoryInfo("snapshots"),
+            DefaultValueFactory = _ => new DirectoryInfo(CaptureRequest.DefaultOutDirectory),
         };
         var spec = new Option<FileInfo?>("--spec") { Description = "Spec file (YAML) naming the variables to capture." };
         var maxPause = new Option<double>("--max-pause-seconds")
@@ -47,32 +48,26 @@ internal static class SnapCommand
         // resume and detach every target.
         command.SetAction(async (parse, cancellationToken) =>
         {
-            CapturePlan plan = CapturePlan.Empty;
-            if (parse.GetValue(spec) is FileInfo specFile)
-            {
-                SpecParseResult parsed = SpecLoader.LoadFile(specFile.FullName);
-                foreach (SpecDiagnostic d in parsed.Diagnostics)
-                    Console.Error.WriteLine(d.ToString());
-                if (!parsed.Success || parsed.Spec is null)
-                {
-                    CliConsole.Error($"{specFile.Name} has errors; fix them (see above) or run without --spec.");
-                    return 2;
-                }
-                plan = parsed.Spec.Compile().Plan;
-            }
-            using var session = new SnapshotSession(CliConsole.Progress)
-            {
-                MaxPause = TimeSpan.FromSeconds(parse.GetValue(maxPause)),
-                PauseMode = parse.GetValue(pauseMode),
-                Plan = plan,
-                SpecPath = parse.GetValue(spec)?.FullName,
-            };
             SnapshotOutcome outcome;
             try
             {
-                outcome = parse.GetValue(dump) is FileInfo core
-                    ? await session.SnapDumpAsync(core.FullName, parse.GetValue(outDir)!.FullName, cancellationToken)
-                    : await session.SnapLiveAsync(Targets(parse.GetValue(pids), parse.GetValue(names)), parse.GetValue(outDir)!.FullName, cancellationToken);
+                CaptureTarget target = parse.GetValue(dump) is FileInfo core
+                    ? new CoreDump(core.FullName)
+                    : new LiveProcesses(Targets(parse.GetValue(pids), parse.GetValue(names)));
+                outcome = await CaptureEngine.CaptureAsync(new CaptureRequest(target)
+                {
+                    OutDirectory = parse.GetValue(outDir)!.FullName,
+                    SpecPath = parse.GetValue(spec)?.FullName,
+                    PauseMode = parse.GetValue(pauseMode),
+                    MaxPause = TimeSpan.FromSeconds(parse.GetValue(maxPause)),
+                }, CliConsole.Progress, cancellationToken);
+            }
+            catch (CaptureSpecException e)
+            {
+                foreach (SpecDiagnostic d in e.Diagnostics)
+                    Console.Error.WriteLine(d.ToString());
+                CliConsole.Error(e.Message);
+                return 2;
             }
             catch (TargetException e)
             {
