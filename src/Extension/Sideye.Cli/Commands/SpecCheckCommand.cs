@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Sideye.Capture.Symbols;
 using Sideye.Capture.Target;
-using Sideye.QueryServer;
-using Sideye.QueryServer.Engine;
 using Sideye.QueryServer.Specs;
 using Sideye.SpecCompiler;
 
@@ -70,9 +68,9 @@ internal static class SpecCheckCommand
                 CliConsole.Error(e.Message);
                 return 2;
             }
-            using var engine = new DuckDbEngine(new QueryServerOptions(Path.GetTempPath(), QueryServerOptions.DefaultUrls));
+            using var binder = new StandaloneSqlBinder();
             // Validate re-runs the file's own checks; a loaded spec's warnings would then appear twice.
-            diagnostics.AddRange(SpecValidator.Validate(spec, targets, new DuckDbSqlBinder(engine)).Except(loaded.Diagnostics));
+            diagnostics.AddRange(SpecValidator.Validate(spec, targets, binder).Except(loaded.Diagnostics));
             if (targets is not null)
                 notes.AddRange(Notes(spec, targets));
         }

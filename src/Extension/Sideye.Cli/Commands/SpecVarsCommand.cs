@@ -87,14 +87,11 @@ internal static class SpecVarsCommand
 
     private static int RunDump(string function, string dumpPath, CancellationToken cancellationToken)
     {
-        // One opening of the dump for both halves: reading a large core twice is what would take the time.
-        using OpenedTarget target = TargetOpener.OpenDump(dumpPath);
+        using DumpProbe dump = DumpProbe.Open(dumpPath);
         using var symbols = new SymbolCache();
-        if (!TryDescribe(function, target.Description, TargetMethods.ModulePathsOf(target.Runtime), symbols, out MethodDescription? method))
+        if (!TryDescribe(function, dump.Description, dump.ModulePaths, symbols, out MethodDescription? method))
             return 1;
-        ProcessCaptureResult result = new DumpCapture(symbols, PlanFor(method)).CaptureRuntime(
-            target.Runtime, target.DataTarget.DataReader.ProcessId, target.RuntimeVersion, dumpPath, dacPath: target.DacPath,
-            cancellationToken: cancellationToken);
+        ProcessCaptureResult result = dump.Capture(symbols, PlanFor(method), cancellationToken);
         SpecVarsReport.PrintFrames(method, result);
         return 0;
     }

@@ -1,14 +1,13 @@
 using Sideye.Capture.Symbols;
-using Sideye.Capture.Target;
 
-namespace Sideye.Cli.Commands;
+namespace Sideye.Capture.Target;
 
 /// <summary>
-/// The module files a target has loaded, which is all the spec verbs need from it: methods, variables and
+/// The module files a target has loaded, which is all the spec verbs (`sideye spec check`, `spec vars`) need from it: methods, variables and
 /// scopes are then read from those files and their PDBs. A live process is read without pausing it and
 /// detached before this returns; a dump is closed again.
 /// </summary>
-internal static class TargetModules
+public static class TargetModules
 {
     /// <summary>Throws <see cref="TargetException"/> (with what to do) for a bad PID or a non-.NET process.</summary>
     public static (string Description, IReadOnlyList<string> Paths) OfProcess(int pid)
