@@ -9,10 +9,11 @@ namespace Sideye.EndToEnd.Tests;
 public static class DetachedTarget
 {
     /// <summary>Runs <c>dotnet <paramref name="dll"/></c> with <paramref name="environment"/> (e.g. <c>DOTNET_TieredCompilation=0</c>), output to <paramref name="outputFile"/>; returns its pid.</summary>
-    public static int Start(string dll, string outputFile, string environment = "", string arguments = "")
+    /// <param name="dotnet">The host to run it with: the PATH's <c>dotnet</c> unless given (another runtime's root, e.g. dumps/dotnet11).</param>
+    public static int Start(string dll, string outputFile, string environment = "", string arguments = "", string dotnet = "dotnet")
     {
         string env = environment.Length == 0 ? "" : environment + " ";
-        RunResult start = Repo.Run("setsid", ["--fork", "sh", "-c", $"{env}exec dotnet '{dll}' {arguments} > '{outputFile}' 2>&1"]);
+        RunResult start = Repo.Run("setsid", ["--fork", "sh", "-c", $"{env}exec '{dotnet}' '{dll}' {arguments} > '{outputFile}' 2>&1"]);
         Assert.True(start.ExitCode == 0, "setsid: " + start);
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(60))

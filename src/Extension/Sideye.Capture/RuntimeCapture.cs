@@ -98,7 +98,9 @@ public sealed class RuntimeCapture
 
         IReadOnlyList<CapturedStack> threads = new ThreadStackWalker(symbolizer).Walk(runtime, scan.ThreadNames);
         double threadsMs = sw.Elapsed.TotalMilliseconds - heapMs;
-        IReadOnlyList<CapturedStack> chains = new AsyncStackWalker(symbolizer, heap, cache).Walk(scan.Boxes);
+        var asyncWalker = new AsyncStackWalker(symbolizer, heap, cache);
+        IReadOnlyList<CapturedStack> chains = asyncWalker.Walk(scan.Boxes);
+        warnings.AddRange(asyncWalker.Warnings);
         double variablesStart = sw.Elapsed.TotalMilliseconds;
         double asyncMs = variablesStart - heapMs - threadsMs;
         int framesWithVariables;

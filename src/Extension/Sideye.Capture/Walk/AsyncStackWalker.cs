@@ -17,12 +17,18 @@ internal sealed class AsyncStackWalker
     private readonly ClrHeap _heap;
     private readonly TypeLayoutCache _cache;
 
+    private readonly RuntimeAsyncChains _runtimeAsync;
+
     public AsyncStackWalker(FrameSymbolizer symbolizer, ClrHeap heap, TypeLayoutCache cache)
     {
         _symbolizer = symbolizer;
         _heap = heap;
         _cache = cache;
+        _runtimeAsync = new RuntimeAsyncChains(heap, symbolizer, Warnings);
     }
+
+    /// <summary>What could not be read (parts of runtime-async chains), for the snapshot's warnings.</summary>
+    public List<string> Warnings { get; } = new();
 
     public IReadOnlyList<CapturedStack> Walk(IReadOnlyList<ClrObject> boxes)
     {
@@ -80,6 +86,18 @@ internal sealed class AsyncStackWalker
     private CapturedStack StackOf(LiveBox leaf, List<CapturedFrame> frames)
     {
         (string? awaiting, ulong? awaitedAddress) = leaf.State >= 0 ? AwaitedThing(leaf) : (null, null);
+        if (awaitedAddress is ulong awaited && RuntimeAsyncChains.IsRuntimeAsyncTask(awaiting))
+        {
+            // A state machine awaiting a runtime-async method (.NET 11's framework): that call's suspended methods
+            // go below the leaf. What the innermost of them awaits is not known yet (finding it needs the reverse of
+            // a task's continuation), so the stack says nothing rather than name the RuntimeAsyncTask it has looked into.
+            List<CapturedFrame> inner = _runtimeAsync.FramesOf(awaited);
+            if (inner.Count > 0)
+            {
+                frames = [.. inner, .. frames];
+                awaiting = null;
+            }
+        }
         return new CapturedStack(StackKinds.Async, frames,
             State: leaf.State == -1 ? "running" : "awaiting",
             Awaiting: awaiting,

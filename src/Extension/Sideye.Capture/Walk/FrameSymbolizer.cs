@@ -51,6 +51,30 @@ internal sealed class FrameSymbolizer
     }
 
     /// <summary>
+    /// A runtime-async method suspended at an await, named from its continuation's <c>DiagnosticIP</c>. That address is
+    /// the start of the await's entry in the IL-to-native map: an exact match only (the entry before it, which a lookup
+    /// by range returns, is the wrong await); no match leaves the IL offset and line unknown.
+    /// </summary>
+    public CapturedFrame RuntimeAsyncFrame(ClrMethod method, ulong diagnosticIP, int? state, ulong continuation)
+    {
+        int? il = null;
+        foreach (ILToNativeMap entry in method.ILOffsetMap)
+        {
+            if (entry.StartAddress == diagnosticIP && entry.ILOffset >= 0)
+            {
+                il = entry.ILOffset;
+                break;
+            }
+        }
+        ClrModule? module = method.Type?.Module;
+        SourceLocation? where = null;
+        if (il is int ilOffset && module is not null)
+            where = _symbols.Get(module.Name)?.GetSourceLocation(method.MetadataToken, ilOffset);
+        return new CapturedFrame(NameOf(method), ModuleName(module), il, where?.File, where?.Line,
+            FrameKinds.Async, AwaitState: state, InstructionPointer: diagnosticIP, ObjectAddress: continuation, MethodToken: method.MetadataToken);
+    }
+
+    /// <summary>
     /// The IL offset at a code address, memoized per address (threads parked in the same place share them). Through
     /// the DAC, which maps the code version the address is in; ClrMD's map is the method's first version's only.
     /// </summary>

@@ -99,6 +99,10 @@ internal sealed class FrameVariableCapture : IDisposable
 
     private IReadOnlyList<CapturedVariable> CaptureFrameCore(CapturedStack stack, CapturedFrame frame, FunctionCapture function)
     {
+        // A runtime-async frame (it carries its continuation's DiagnosticIP) has no state machine box: its locals are
+        // named only by the async debug info, which ClrMD cannot read.
+        if (frame.Kind == FrameKinds.Async && frame.InstructionPointer is not null)
+            return Unavailable(function, "a runtime-async frame: its locals are named only in the runtime's async debug info, which is not read yet");
         if (frame.Kind == FrameKinds.Async && frame.ObjectAddress is ulong box)
             return CaptureAsyncFrame(box, function);
         if (frame.Kind == FrameKinds.Managed && stack.OsThreadId is uint tid && frame.StackPointer is ulong sp && frame.InstructionPointer is ulong ip)
