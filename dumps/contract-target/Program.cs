@@ -12,8 +12,10 @@ public static class Waiter
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Wait()
     {
-        int n = 7;
-        string label = "seven";
+        // Computed, not constants: fully optimized code would fold constants away and keep no location for them, and a
+        // test of optimized frames would then check nothing (DacFrameReaderTests).
+        int n = int.Parse("7", System.Globalization.CultureInfo.InvariantCulture);
+        string label = string.Concat("se", "ven".AsSpan());
         Started.Set();
         Thread.Sleep(Timeout.Infinite);
         Console.WriteLine($"{label} {n}");
