@@ -94,6 +94,9 @@ public sealed class KnownValuesMatrixTests
         // so it is never re-jitted). Only fully optimized code may lose values.
         if (build != "tc0")
             Assert.Equal(truth.Count(), available);
+        // Fully optimized code may lose some values, not all: the frame's computed locals (the list, the dictionary, the
+        // cycle) stay live across the sleep. Without this the loop above passes with nothing checked.
+        Assert.True(available > 0, $"{build}/{source}: no value of the thread frame was read");
         _output.WriteLine($"{build}/{source}: {available} of {truth.Count()} values");
     }
 
@@ -108,14 +111,19 @@ public sealed class KnownValuesMatrixTests
             ("this", """{"Id":11,"Label":"ref-holder"}"""), ("label", "\"ref-holder\""),
             ("counter", "6"), ("origin", """{"X":-1,"Y":2}"""), ("origin_x", "-1"),
         };
+        int read = 0;
         foreach ((string column, string json) in truth)
         {
             Captured value = byColumn[column];
             if (build == "tc0" && value.Json is null)
                 Assert.False(string.IsNullOrWhiteSpace(value.Unavailable), $"{column} is NULL without a reason");
             else
+            {
                 Assert.Equal(json, Available(value));
+                read++;
+            }
         }
+        Assert.True(read > 0, $"{build}/{source}: no value of the by-reference frame was read"); // else nothing was checked
     }
 
     [Theory]
@@ -242,12 +250,14 @@ public sealed class KnownValuesMatrixTests
     [Fact]
     public async Task A_clone_snapshot_equals_a_stop_snapshot_of_the_same_quiet_targets()
     {
-        // The targets are parked: cloned and stopped, the same threads, frames, async stacks and values must come out.
-        const string stacks = "SELECT s.pid, s.kind, s.awaiting, string_agg(f.method || ':' || coalesce(CAST(f.line AS VARCHAR), '?'), ' <- ' ORDER BY f.depth) AS frames FROM stacks s JOIN frames f USING (stack_id) GROUP BY s.stack_id, s.pid, s.kind, s.awaiting ORDER BY ALL";
+        // The targets' own threads and async calls are parked: cloned and stopped, the same stacks and values must come out.
+        // Only those: the runtime's own threads (thread pool workers, timers) are not quiet and may be in another wait a
+        // second later (one CI run in about twenty caught a pool worker between two waits).
+        const string stacks = "SELECT s.pid, s.kind, s.awaiting, string_agg(f.method || ':' || coalesce(CAST(f.line AS VARCHAR), '?'), ' <- ' ORDER BY f.depth) AS frames FROM stacks s JOIN frames f USING (stack_id) GROUP BY s.stack_id, s.pid, s.kind, s.awaiting HAVING bool_or(f.method LIKE 'KnownValues.%') ORDER BY ALL";
         const string values = "SELECT pid, \"function\", \"column\", value, unavailable FROM captured_values ORDER BY ALL";
         var cloneStacks = await _kv.Api.QueryAsync(_kv.LiveId, stacks);
         var stopStacks = await _kv.Api.QueryAsync(_kv.LiveStopId, stacks);
-        Assert.True(cloneStacks.Count > 4 * 10, $"only {cloneStacks.Count} stacks");
+        Assert.True(cloneStacks.Count > 4 * 5, $"only {cloneStacks.Count} stacks of the targets' own code");
         Assert.Equal(stopStacks.Select(r => string.Join("|", r)), cloneStacks.Select(r => string.Join("|", r)));
         var cloneValues = await _kv.Api.QueryAsync(_kv.LiveId, values);
         var stopValues = await _kv.Api.QueryAsync(_kv.LiveStopId, values);

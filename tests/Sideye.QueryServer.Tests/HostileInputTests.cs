@@ -175,7 +175,8 @@ public sealed class HostileInputTests(HostileServer fixture) : IClassFixture<Hos
         Hostile[] load =
         [
             Sql("slow", "SELECT sum(hash(a.range * b.range)) FROM range(200000) a, range(200000) b", 504),
-            Sql("slow too", "SELECT count(DISTINCT hash(a.range, b.range)) FROM range(50000) a, range(50000) b", 504),
+            // Its DISTINCT's hash table may reach the 1 GB memory limit before the deadline: a 400 then, as right as a 504.
+            Sql("slow too", "SELECT count(DISTINCT hash(a.range, b.range)) FROM range(50000) a, range(50000) b", 400, 504),
             Sql("huge", "SELECT range, repeat('y', 200) FROM range(100000000)", 200),
             Sql("hungry", "SELECT string_agg(repeat('x', 1000000), '') FROM range(4000)", 400, 504),
             Sql("malformed", "SELECT FROM WHERE"),

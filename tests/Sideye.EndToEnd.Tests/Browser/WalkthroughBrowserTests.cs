@@ -209,7 +209,8 @@ public sealed partial class WalkthroughBrowserTests(ITestOutputHelper output) : 
         await OpenTableAsync(page, "InfoService_GetInfo");
         long processorStack = await Api.ScalarAsync(second, "SELECT stack_id FROM BackgroundProcessor_ProcessClient");
         ILocator icons = page.Locator("[data-testid=table-grid] [data-testid=link-icon]");
-        await Expect(icons).ToHaveCountAsync(1);
+        // One links request per row of the page (50), each a join of two function tables: seconds on a loaded CI machine.
+        await Expect(icons).ToHaveCountAsync(1, new LocatorAssertionsToHaveCountOptions { Timeout = 20_000 });
         await icons.ClickAsync();
         await Expect(page.GetByTestId("link-popup")).ToContainTextAsync("handler blocked by background processing");
         await page.ClickAsync($"[data-testid=link-popup] [data-testid=linked-stack]:text-is('stack {processorStack}')");

@@ -49,10 +49,15 @@ export function TablePage({ snapshot, table, params }: { snapshot: string; table
     let current = true;
     const at = rows.data.columns.indexOf("stack_id");
     const ids = [...new Set(rows.data.rows.map((r) => Number(r[at])))];
-    Promise.all(ids.map((id) => api.links(snapshot, info?.name ?? table, id).then((l) => [id, l] as const, () => null))).then((all) => {
-      if (!current) return;
-      setLinks(new Map(all.filter((x): x is readonly [number, RowLinks] => !!x && x[1].links.some((l) => l.rows.rows.length > 0))));
-    });
+    // Each row's icon appears as soon as its own links are known: waiting for the whole page (one request per row)
+    // left every icon missing for seconds on a busy server.
+    for (const id of ids)
+      api.links(snapshot, info?.name ?? table, id).then(
+        (l) => {
+          if (current && l.links.some((x) => x.rows.rows.length > 0)) setLinks((m) => new Map(m).set(id, l));
+        },
+        () => undefined, // a row whose links cannot be resolved shows no icon; the table itself is still right
+      );
     return () => {
       current = false;
     };
