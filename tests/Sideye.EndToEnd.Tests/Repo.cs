@@ -47,7 +47,11 @@ public static class Repo
         if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(5)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in time");
+            string said;
+            lock (stderr)
+                said = string.Join('\n', stderr.ToString().Split('\n').TakeLast(30));
+            // What it printed before it stopped moving is where a post-mortem starts.
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in time; the last of its stderr:\n{said}");
         }
         process.WaitForExit();
         return new RunResult(process.ExitCode, stdout.ToString(), stderr.ToString());

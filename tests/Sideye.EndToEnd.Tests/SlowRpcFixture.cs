@@ -56,7 +56,19 @@ public sealed class SlowRpcFixture : IAsyncLifetime
         // state, but not the one these tests are about. Such a snapshot is set aside and another taken.
         for (int attempt = 1; ; attempt++)
         {
-            LiveSnap = Repo.Sideye("snap", "--pid", ServerPid.ToString(), "--pid", ClientPid.ToString(), "--spec", SpecPath, "--out", SnapshotsDir);
+            string[] snap = ["snap", "--pid", ServerPid.ToString(), "--pid", ClientPid.ToString(), "--spec", SpecPath, "--out", SnapshotsDir];
+            try
+            {
+                LiveSnap = Repo.Run(Repo.Launcher, snap, timeout: TimeSpan.FromMinutes(2));
+            }
+            catch (TimeoutException hung) when (attempt < 3)
+            {
+                // Once in a CI run (2026-12-06) this snap never returned; it has not been reproduced since. It is killed
+                // (the freezer and its clones go with their caller) and taken again, and the hang is kept for a post-mortem
+                // in .build/e2e-hangs.log with what the snap printed last. What the tests below check is unchanged.
+                File.AppendAllText(Path.Combine(Repo.Root, ".build", "e2e-hangs.log"), $"{DateTime.UtcNow:O} {hung.Message}\n\n");
+                continue;
+            }
             Assert.True(LiveSnap.ExitCode == 0, "live snap: " + LiveSnap);
             if (HandlersInTheWork(LiveSnap.Stderr) >= 90 || attempt == 3)
                 break;
