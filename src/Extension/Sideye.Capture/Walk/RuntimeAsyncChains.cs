@@ -3,7 +3,7 @@ using Microsoft.Diagnostics.Runtime;
 namespace Sideye.Capture.Walk;
 
 /// <summary>
-/// The suspended methods of a .NET 11 runtime-async call (../shared/notes/runtime-async.md): a pending
+/// The suspended methods of a .NET 11 runtime-async call (layouts: dumps/README.md, "runtime-async"): a pending
 /// <c>AsyncHelpers+RuntimeAsyncTask&lt;T&gt;</c> holds its innermost <c>Continuation</c> in <c>m_stateObject</c>, and each
 /// continuation its caller's in <c>Next</c>. Chains are only ever walked forward from a task someone awaits: the heap
 /// also holds dead (reused) continuations that point into live ones.
