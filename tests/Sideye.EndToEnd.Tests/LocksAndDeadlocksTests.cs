@@ -218,8 +218,7 @@ public sealed class LocksAndDeadlocksTests : IClassFixture<LocksAndDeadlocksTest
             Directory.CreateDirectory(WorkDir);
             string bin = Path.Combine(WorkDir, "bin");
             string project = Path.Combine(Repo.Root, "dumps/deadlock");
-            RunResult build = Repo.Run("dotnet", ["build", Path.Combine(project, "Deadlock.csproj"), "-c", "Release", "-o", bin, "-nologo", "-v", "q"]);
-            Assert.True(build.ExitCode == 0, "build: " + build);
+            Repo.BuildTarget(project, "Deadlock.csproj", bin);
             string dll = Path.Combine(bin, "Deadlock.dll");
             int stuck = DetachedTarget.Start(dll, Path.Combine(WorkDir, "deadlock.out"));
             _pids.Add(stuck);

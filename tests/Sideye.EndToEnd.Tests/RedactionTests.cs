@@ -115,8 +115,7 @@ public sealed class RedactionTests : IClassFixture<RedactionTests.Fixture>
             Directory.CreateDirectory(WorkDir);
             string bin = Path.Combine(WorkDir, "bin");
             string project = Path.Combine(Repo.Root, "dumps/secrets");
-            RunResult build = Repo.Run("dotnet", ["build", Path.Combine(project, "Secrets.csproj"), "-c", "Release", "-o", bin, "-nologo", "-v", "q"]);
-            Assert.True(build.ExitCode == 0, "build: " + build);
+            Repo.BuildTarget(project, "Secrets.csproj", bin);
             // Secrets on its command line too: the processes table keeps the options, not their values.
             _pid = DetachedTarget.Start(Path.Combine(bin, "Secrets.dll"), Path.Combine(WorkDir, "secrets.out"),
                 arguments: $"--api-key {Marker}cmdline-key --db 'Server=db;Password={Marker}cmdline-conn' --port 80");

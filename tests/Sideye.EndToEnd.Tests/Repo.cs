@@ -59,6 +59,13 @@ public static class Repo
 
     public static RunResult Sideye(params string[] args) => Run(Launcher, args);
 
+    /// <summary>Builds a target program of dumps/ (Release) into <paramref name="outDir"/>; fails the fixture when it does not build.</summary>
+    public static void BuildTarget(string project, string csproj, string outDir)
+    {
+        RunResult build = Run("dotnet", ["build", Path.Combine(project, csproj), "-c", "Release", "-o", outDir, "-nologo", "-v", "q"]);
+        Assert.True(build.ExitCode == 0, "build: " + build);
+    }
+
     /// <summary>Deletes a fixture's work directory, unless SIDEYE_KEEP_E2E=1 keeps it (snapshots, logs, dumps) for a post-mortem.</summary>
     public static void DeleteWorkDir(string path)
     {

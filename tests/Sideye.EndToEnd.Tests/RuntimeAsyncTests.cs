@@ -70,8 +70,7 @@ public sealed class RuntimeAsyncTests : IClassFixture<RuntimeAsyncTests.Fixture>
             Directory.CreateDirectory(WorkDir);
             string bin = Path.Combine(WorkDir, "bin");
             string project = Path.Combine(Repo.Root, "dumps/runtime-async");
-            RunResult build = Repo.Run("dotnet", ["build", Path.Combine(project, "RuntimeAsyncTarget.csproj"), "-c", "Release", "-o", bin, "-nologo", "-v", "q"]);
-            Assert.True(build.ExitCode == 0, "build: " + build);
+            Repo.BuildTarget(project, "RuntimeAsyncTarget.csproj", bin);
             AwaitLine = File.ReadAllLines(Path.Combine(project, "Parked.cs")).ToList().FindIndex(l => l.Trim() == "await gate.WaitAsync(token);") + 1;
             Assert.True(AwaitLine > 0, "the await line is gone from Parked.cs");
             RunResult setup = Repo.Run(Path.Combine(Repo.Root, "dumps/dotnet11/setup.sh"), []);

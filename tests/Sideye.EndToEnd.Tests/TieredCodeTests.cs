@@ -86,8 +86,7 @@ public sealed partial class TieredCodeTests : IClassFixture<TieredCodeTests.Fixt
             Directory.CreateDirectory(WorkDir);
             string bin = Path.Combine(WorkDir, "bin");
             string project = Path.Combine(Repo.Root, "dumps/tiered");
-            RunResult build = Repo.Run("dotnet", ["build", Path.Combine(project, "Tiered.csproj"), "-c", "Release", "-o", bin, "-nologo", "-v", "q"]);
-            Assert.True(build.ExitCode == 0, "build: " + build);
+            Repo.BuildTarget(project, "Tiered.csproj", bin);
             ParkedLine = File.ReadAllLines(Path.Combine(project, "Program.cs")).ToList().FindIndex(l => l.TrimEnd().EndsWith("; // PARKED", StringComparison.Ordinal)) + 1;
             // No instrumented tier between tier 0 and tier 1, and promotion right after 30 calls (not after a quiet
             // 100 ms, which a busy machine can keep postponing): the parked call runs plain tier-1 code.
