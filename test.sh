@@ -12,30 +12,34 @@ set +e
 # (100 clients, 10 ms handlers) is what they assert on, and CPU-starved clients change it.
 dotnet test Sideye.sln -c Release --filter "FullyQualifiedName!~Sideye.EndToEnd" 2>&1 | tee .build/test.log
 status=${PIPESTATUS[0]}
+# Every failing step is named on the closing lines: a run whose tests all passed can still fail (a script's cleanup did once).
+failed_steps=()
+((status == 0)) || failed_steps+=("unit tests")
 dotnet test tests/Sideye.EndToEnd.Tests -c Release --no-build 2>&1 | tee -a .build/test.log
-((PIPESTATUS[0] == 0)) || status=1
+((PIPESTATUS[0] == 0)) || { status=1; failed_steps+=("end-to-end tests"); }
 # Once more with live targets stopped for the whole walk (--pause-mode stop, the fallback); the known-values matrix,
 # the clone fault tests and the browser tests (the app is the same in both modes) ran in the pass above.
 SIDEYE_PAUSE_MODE=stop dotnet test tests/Sideye.EndToEnd.Tests -c Release --no-build \
   --filter "FullyQualifiedName!~KnownValuesMatrixTests&FullyQualifiedName!~CloneFaultTests&FullyQualifiedName!~.Browser." 2>&1 | tee -a .build/test.log
-((PIPESTATUS[0] == 0)) || status=1
+((PIPESTATUS[0] == 0)) || { status=1; failed_steps+=("end-to-end tests, stop mode"); }
 # Clone mode under load, short form (the full 1,000 snapshots: dumps/soak-clone.sh).
 if [[ -x dumps/soak-clone.sh ]]; then
   echo "== soak (short)"
-  dumps/soak-clone.sh --short || status=1
+  dumps/soak-clone.sh --short || { status=1; failed_steps+=("soak"); }
 fi
 # The query server at scale, short form (the full run: dumps/benchmark-scale.sh, numbers in docs/benchmarks.md).
 echo "== query server at scale (short)"
-dumps/benchmark-scale.sh --stacks 2000 --frames 20000 --captured-rows 20000 --runs 3 --seconds 3 || status=1
+dumps/benchmark-scale.sh --stacks 2000 --frames 20000 --captured-rows 20000 --runs 3 --seconds 3 || { status=1; failed_steps+=("query server at scale"); }
 set -e
 totals=$(grep -E '^(Passed|Failed)!' .build/test.log || true)
 echo "$totals"
 if [[ -x ../shared/contract/check.sh ]] || [[ -f ../shared/contract/check.sh ]]; then
   echo "== contract check"
-  bash ../shared/contract/check.sh || status=1   # with the spec part: variable capture exists
+  bash ../shared/contract/check.sh || { status=1; failed_steps+=("contract check"); }   # with the spec part: variable capture exists
 fi
 # One closing line for the whole run, summed over the test projects.
 passed=$(grep -oE 'Passed: +[0-9]+' <<<"$totals" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE 'Failed: +[0-9]+' <<<"$totals" | awk '{s+=$2} END {print s+0}')
 echo "$passed passed, $failed failed"
+for step in "${failed_steps[@]}"; do echo "FAILED: $step"; done
 exit "$status"

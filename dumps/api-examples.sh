@@ -12,7 +12,11 @@ WORK=$(mktemp -d /tmp/sideye-api.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE=http://127.0.0.1:$PORT
 SERVE=
-cleanup() { [[ -n $SERVE ]] && kill "$SERVE" 2>/dev/null; "$ROOT/dumps/slow-rpc/stop.sh" "$WORK/demo" >/dev/null 2>&1; rm -rf "$WORK"; }
+cleanup() {
+  if [[ -n $SERVE ]]; then kill "$SERVE" 2>/dev/null || true; wait "$SERVE" 2>/dev/null || true; fi
+  "$ROOT/dumps/slow-rpc/stop.sh" "$WORK/demo" >/dev/null 2>&1 || true
+  rm -rf "$WORK" || true
+}
 trap cleanup EXIT
 ./sideye --help >/dev/null
 "$ROOT/dumps/slow-rpc/start.sh" "$WORK/demo" --hold-ms 5000 --wait-slow >/dev/null

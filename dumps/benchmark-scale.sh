@@ -19,7 +19,14 @@ while [[ $# -gt 0 ]]; do
 done
 WORK=$(mktemp -d /tmp/sideye-scale.XXXXXX)
 SERVE_PID=
-cleanup() { [[ -n $SERVE_PID ]] && kill "$SERVE_PID" 2>/dev/null; rm -rf "$WORK"; }
+# The server is waited for before its folder goes: it writes there while it shuts down, and `rm -rf` racing it failed a
+# CI run ("Directory not empty") whose measurements had all passed. Cleanup never changes the script's exit status.
+cleanup() {
+  local rc=$?
+  if [[ -n $SERVE_PID ]]; then kill "$SERVE_PID" 2>/dev/null || true; wait "$SERVE_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK" 2>/dev/null || { sleep 1; rm -rf "$WORK" || true; }
+  return "$rc"
+}
 trap cleanup EXIT
 
 "$ROOT/sideye" --help >/dev/null

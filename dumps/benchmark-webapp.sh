@@ -18,9 +18,9 @@ done
 WORK=$(mktemp -d /tmp/sideye-webapp-bench.XXXXXX)
 SERVE_PID=
 cleanup() {
-  [[ -n $SERVE_PID ]] && kill "$SERVE_PID" 2>/dev/null
-  ((DEMO)) && "$ROOT/dumps/slow-rpc/stop.sh" "$WORK/demo" >/dev/null 2>&1
-  rm -rf "$WORK"
+  if [[ -n $SERVE_PID ]]; then kill "$SERVE_PID" 2>/dev/null || true; wait "$SERVE_PID" 2>/dev/null || true; fi
+  if ((DEMO)); then "$ROOT/dumps/slow-rpc/stop.sh" "$WORK/demo" >/dev/null 2>&1 || true; fi
+  rm -rf "$WORK" || true
 }
 trap cleanup EXIT
 
