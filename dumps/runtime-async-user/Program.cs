@@ -8,15 +8,22 @@ using RuntimeAsyncUser;
 const int PlainTaskCount = 3, TokenCount = 3, ValueTaskSourceCount = 2, NestedCount = 2;
 
 var keep = new List<object>();
-var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 var cancel = new CancellationTokenSource();
 var gate = new SemaphoreSlim(0);
-keep.AddRange([never, cancel, gate]);
+keep.AddRange([cancel, gate]);
+// Each Task-awaiting operation has a task of its own, so the task's m_continuationObject is that one waiter (several
+// waiters on one task would share a List<object>).
+Task Never()
+{
+    var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    keep.Add(source);
+    return source.Task;
+}
 var truths = new List<string>();
 
 for (int i = 0; i < PlainTaskCount; i++)
 {
-    keep.Add(Parked.AwaitNeverCompletedTaskAsync(never.Task));
+    keep.Add(Parked.AwaitNeverCompletedTaskAsync(Never()));
     truths.Add($"plain-task {Truth.Frame(nameof(Parked.AwaitNeverCompletedTaskAsync))}");
 }
 
@@ -52,11 +59,11 @@ keep.AddRange([entered, blocked, Parked.RunningOuterAsync(entered, blocked)]);
 if (!entered.Wait(TimeSpan.FromSeconds(30))) throw new TimeoutException("the running chain never resumed");
 truths.Add($"running {Truth.Frame(nameof(Parked.RunningInnerAsync))} {Truth.Frame(nameof(Parked.RunningOuterAsync))}");
 
-keep.Add(Parked.StateMachineAwaitingRuntimeAsync(never.Task));
+keep.Add(Parked.StateMachineAwaitingRuntimeAsync(Never()));
 truths.Add($"sm-awaits-ra {Truth.Frame(nameof(Parked.RuntimeAsyncAwaitedByStateMachine))} " +
            Truth.Frame(nameof(Parked.StateMachineAwaitingRuntimeAsync)));
 
-keep.Add(Parked.RuntimeAsyncAwaitingStateMachine(never.Task));
+keep.Add(Parked.RuntimeAsyncAwaitingStateMachine(Never()));
 truths.Add($"ra-awaits-sm {Truth.Frame(nameof(Parked.StateMachineAwaitedByRuntimeAsync))} " +
            Truth.Frame(nameof(Parked.RuntimeAsyncAwaitingStateMachine)));
 
