@@ -33,6 +33,24 @@ public static class Parked
         return read;
     }
 
+    /// <summary>
+    /// Stream.CopyToAsync (runtime async on 11) from a socket whose far end never writes: its chain's head is the
+    /// runtime's value-task-source continuation, and nothing but the user's state machine awaits it.
+    /// </summary>
+    public static async Task CopyNeverAnsweredAsync(Stream source)
+    {
+        await source.CopyToAsync(Stream.Null);
+    }
+
+    /// <summary>
+    /// A chain running on a thread: Stream.CopyToAsync resumes after the first read and then blocks in the second
+    /// (<see cref="BlockingSecondRead"/>) on a thread-pool thread, inside the runtime's continuation dispatcher on 11.
+    /// </summary>
+    public static async Task CopyIntoBlockingReadAsync(Stream source)
+    {
+        await source.CopyToAsync(Stream.Null);
+    }
+
     /// <summary>A connected loopback pair whose far end never writes.</summary>
     public static (Socket Listener, Socket Client, Socket Server) LoopbackPair()
     {
@@ -44,4 +62,41 @@ public static class Parked
         Socket server = listener.Accept();
         return (listener, client, server);
     }
+}
+
+/// <summary>A stream whose first read completes after a short delay and whose second blocks its thread for good.</summary>
+public sealed class BlockingSecondRead : Stream
+{
+    private readonly ManualResetEventSlim _never = new(false);
+    private int _reads;
+
+    /// <summary>Set when the second read has begun blocking.</summary>
+    public ManualResetEventSlim Blocking { get; } = new(false);
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Increment(ref _reads) == 1)
+            return new ValueTask<int>(OneByteLaterAsync(buffer));
+        Blocking.Set();
+        _never.Wait(cancellationToken);
+        return new ValueTask<int>(0);
+    }
+
+    private static async Task<int> OneByteLaterAsync(Memory<byte> buffer)
+    {
+        await Task.Delay(50);
+        buffer.Span[0] = 1;
+        return 1;
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("async only");
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

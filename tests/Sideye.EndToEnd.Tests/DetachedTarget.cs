@@ -9,9 +9,15 @@ namespace Sideye.EndToEnd.Tests;
 public static class DetachedTarget
 {
     /// <summary>Runs <c>dotnet <paramref name="dll"/></c> with <paramref name="environment"/> (e.g. <c>DOTNET_TieredCompilation=0</c>), output to <paramref name="outputFile"/>; returns its pid.</summary>
-    /// <param name="dotnet">The host to run it with: the PATH's <c>dotnet</c> unless given (another runtime's root, e.g. dumps/dotnet11).</param>
-    public static int Start(string dll, string outputFile, string environment = "", string arguments = "", string dotnet = "dotnet")
+    /// <param name="dotnet">The host to run it with: <see cref="Repo.TargetRuntime"/>'s unless given (another runtime's root, e.g. dumps/dotnet11).</param>
+    public static int Start(string dll, string outputFile, string environment = "", string arguments = "", string? dotnet = null)
     {
+        if (dotnet is null && Repo.TargetRuntime == "11")
+        {
+            dotnet = Path.Combine(Repo.DotnetRoot11, "dotnet");
+            environment = $"DOTNET_ROOT='{Repo.DotnetRoot11}' DOTNET_ROLL_FORWARD=Major {environment}".TrimEnd();
+        }
+        dotnet ??= "dotnet";
         string env = environment.Length == 0 ? "" : environment + " ";
         RunResult start = Repo.Run("setsid", ["--fork", "sh", "-c", $"{env}exec '{dotnet}' '{dll}' {arguments} > '{outputFile}' 2>&1"]);
         Assert.True(start.ExitCode == 0, "setsid: " + start);

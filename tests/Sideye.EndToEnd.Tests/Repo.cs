@@ -59,6 +59,23 @@ public static class Repo
 
     public static RunResult Sideye(params string[] args) => Run(Launcher, args);
 
+    /// <summary>
+    /// The runtime the targets run on: "10" (the SDK's), or "11" when SIDEYE_TARGET_RUNTIME=11, for the pass of the suite
+    /// on .NET 11.0.0 (laid out by dumps/dotnet11/setup.sh; the net10.0 targets run on it by roll-forward, their framework
+    /// async methods runtime async). dumps/slow-rpc/start.sh reads the same variable.
+    /// </summary>
+    public static string TargetRuntime { get; } = Environment.GetEnvironmentVariable("SIDEYE_TARGET_RUNTIME") is { Length: > 0 } r ? r : "10";
+
+    private static readonly Lazy<string> Root11 = new(() =>
+    {
+        RunResult setup = Run(Path.Combine(Root, "dumps/dotnet11/setup.sh"), []);
+        Assert.True(setup.ExitCode == 0, "dumps/dotnet11/setup.sh: " + setup);
+        return setup.LastLine;
+    });
+
+    /// <summary>The DOTNET_ROOT of the .NET 11.0.0 runtime (dumps/dotnet11/setup.sh), laid out on first use.</summary>
+    public static string DotnetRoot11 => Root11.Value;
+
     /// <summary>Builds a target program of dumps/ (Release) into <paramref name="outDir"/>; fails the fixture when it does not build.</summary>
     public static void BuildTarget(string project, string csproj, string outDir)
     {

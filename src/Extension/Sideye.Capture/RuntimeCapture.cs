@@ -99,7 +99,7 @@ public sealed class RuntimeCapture
         IReadOnlyList<CapturedStack> threads = new ThreadStackWalker(symbolizer).Walk(runtime, scan.ThreadNames);
         double threadsMs = sw.Elapsed.TotalMilliseconds - heapMs;
         var asyncWalker = new AsyncStackWalker(symbolizer, heap, cache);
-        IReadOnlyList<CapturedStack> chains = asyncWalker.Walk(scan.Boxes);
+        IReadOnlyList<CapturedStack> chains = asyncWalker.Walk(scan.Boxes, scan.RuntimeAsyncTasks);
         warnings.AddRange(asyncWalker.Warnings);
         double variablesStart = sw.Elapsed.TotalMilliseconds;
         double asyncMs = variablesStart - heapMs - threadsMs;

@@ -85,7 +85,8 @@ internal sealed class BuiltInContext
 
     /// <summary>
     /// The object an async method's state machine runs on (its <c>&lt;&gt;4__this</c>), from the box that holds the
-    /// state machine (an embedded struct in Release builds, a class in Debug builds); null when there is none.
+    /// state machine (an embedded struct in Release builds, a class in Debug builds), or from a runtime-async frame's
+    /// continuation (.NET 11); null when there is none.
     /// </summary>
     public ClrObject? StateMachineThis(ulong boxAddress)
     {
@@ -106,7 +107,7 @@ internal sealed class BuiltInContext
             _thisLayouts[methodTable] = layout;
         }
         if (layout is not { } l)
-            return null;
+            return ContinuationThis(boxAddress);
         ulong at = boxAddress + pointer + (ulong)l.StateMachine;
         if (!l.IsStruct && (!memory.ReadPointer(at, out at) || at == 0))
             return null;
@@ -116,6 +117,18 @@ internal sealed class BuiltInContext
         ClrObject o = Heap.GetObject(self);
         return o.Type is null ? null : o;
     }
+
+    /// <summary>A .NET 11 runtime-async frame's object (its continuation): the instance it keeps of the method's declaring type.</summary>
+    private ClrObject? ContinuationThis(ulong address)
+    {
+        ClrObject continuation = Heap.GetObject(address);
+        if (Walk.ContinuationLayout.BaseOf(continuation.Type) is not { } baseType)
+            return null;
+        _continuationLayout ??= Walk.ContinuationLayout.Of(baseType, out _);
+        return _continuationLayout?.SavedThis(Heap, continuation);
+    }
+
+    private Walk.ContinuationLayout? _continuationLayout;
 
     /// <summary>The stack with an async frame whose state machine box (or task) is at <paramref name="address"/>.</summary>
     public int? StackOfObject(ulong address) => _stackOfObject.TryGetValue(address, out int i) ? i : null;

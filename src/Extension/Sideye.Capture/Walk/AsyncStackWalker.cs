@@ -7,8 +7,8 @@ namespace Sideye.Capture.Walk;
 
 /// <summary>
 /// Builds async logical stacks: chains of suspended async methods found on the heap, leaf first. A leaf
-/// is a box no other box resumes into (it awaits something that is not an async method: a delay, a
-/// lock, I/O); its callers follow through the continuation objects.
+/// is a box or runtime-async task no other one resumes into (it awaits something that is not an async method: a
+/// delay, a lock, I/O); its callers follow through the continuation objects.
 /// </summary>
 internal sealed class AsyncStackWalker
 {
@@ -30,41 +30,65 @@ internal sealed class AsyncStackWalker
     /// <summary>What could not be read (parts of runtime-async chains), for the snapshot's warnings.</summary>
     public List<string> Warnings { get; } = new();
 
-    public IReadOnlyList<CapturedStack> Walk(IReadOnlyList<ClrObject> boxes)
+    /// <summary>
+    /// One stack per logical operation across both async models: state machine boxes and pending .NET 11
+    /// runtime-async tasks are the nodes, a task's continuation leads to its caller (a box, or the runtime-async task
+    /// whose <c>RuntimeAsyncTaskContinuation</c> awaits it), and a leaf is a node nobody else's task leads to.
+    /// </summary>
+    public IReadOnlyList<CapturedStack> Walk(IReadOnlyList<ClrObject> boxes, IReadOnlyList<ClrObject> runtimeAsyncTasks)
     {
-        var live = new Dictionary<ulong, LiveBox>();
+        var nodes = new Dictionary<ulong, Node>();
         var reader = new AsyncBoxes(_heap, _cache);
         foreach (ClrObject box in boxes)
         {
             if (box.Type is not null && reader.ReadLive(box) is LiveBox liveBox)
-                live[box.Address] = liveBox;
+                nodes[box.Address] = new Node(box, [FrameOf(liveBox)], liveBox, null, null);
+        }
+        Dictionary<ulong, Dispatcher> dispatchers = runtimeAsyncTasks.Count > 0 ? _runtimeAsync.Dispatchers() : [];
+        foreach (ClrObject task in runtimeAsyncTasks)
+        {
+            if (_runtimeAsync.Read(task) is not { } chain)
+                continue;
+            if (chain.Suspended)
+            {
+                nodes[task.Address] = new Node(task, chain.Frames, null, chain, null);
+            }
+            else if (dispatchers.TryGetValue(task.Address, out Dispatcher? dispatcher))
+            {
+                // Running: the executing method is on the thread's stack; the methods it returns to are the dispatcher's.
+                RuntimeAsyncChain rest = dispatcher.NextContinuation == 0 ? RuntimeAsyncChain.Running
+                    : _runtimeAsync.ChainFrom(dispatcher.NextContinuation, $"the dispatcher of thread {dispatcher.OsThreadId}");
+                nodes[task.Address] = new Node(task, rest.Frames, null, rest, dispatcher.OsThreadId);
+            }
+            // A pending task with no chain and no thread (queued to run, say) has no frames to show: whoever awaits it
+            // is the leaf, awaiting an async method.
         }
 
-        var resolver = new ContinuationResolver(live.Keys);
+        var resolver = new ContinuationResolver(nodes.Keys);
         var callerOf = new Dictionary<ulong, ulong>();
         var hasCallee = new HashSet<ulong>();
-        foreach (LiveBox info in live.Values)
+        foreach (Node node in nodes.Values)
         {
-            List<ulong> callers = resolver.CallersOf(info.Box);
-            if (callers.Count > 0)
+            List<ulong> callers = resolver.CallersOf(node.Task);
+            if (callers.Count > 0 && callers[0] != node.Task.Address)
             {
-                callerOf[info.Box.Address] = callers[0];
+                callerOf[node.Task.Address] = callers[0];
                 hasCallee.Add(callers[0]);
             }
         }
 
         var stacks = new List<CapturedStack>();
         var walked = new HashSet<ulong>();
-        foreach (LiveBox leaf in live.Values.OrderBy(b => b.Box.Address))
+        foreach (Node leaf in nodes.Values.OrderBy(n => n.Task.Address))
         {
-            if (hasCallee.Contains(leaf.Box.Address))
+            if (hasCallee.Contains(leaf.Task.Address))
                 continue;
             var frames = new List<CapturedFrame>();
             var seen = new HashSet<ulong>();
-            ulong current = leaf.Box.Address;
-            while (frames.Count < MaxChainLength && seen.Add(current) && live.TryGetValue(current, out LiveBox? info))
+            ulong current = leaf.Task.Address;
+            while (frames.Count < MaxChainLength && seen.Add(current) && nodes.TryGetValue(current, out Node? node))
             {
-                frames.Add(FrameOf(info));
+                frames.AddRange(node.Frames);
                 walked.Add(current);
                 if (!callerOf.TryGetValue(current, out current))
                     break;
@@ -73,37 +97,40 @@ internal sealed class AsyncStackWalker
         }
 
         // What no leaf led to is a cycle: methods awaiting each other's tasks (A awaits B's task, B awaits A's), where
-        // every box is some other box's caller. Each is listed as a stack of its own, awaiting the next one's task:
+        // every node is some other node's caller. Each is listed as a stack of its own, awaiting the next one's task:
         // none of them is the outer call of another, and the built-in recognizers find the cycle in what they await.
-        foreach (LiveBox member in live.Values.OrderBy(b => b.Box.Address))
+        foreach (Node member in nodes.Values.OrderBy(n => n.Task.Address))
         {
-            if (walked.Add(member.Box.Address))
-                stacks.Add(StackOf(member, [FrameOf(member)]));
+            if (walked.Add(member.Task.Address))
+                stacks.Add(StackOf(member, [.. member.Frames]));
         }
         return stacks;
     }
 
-    private CapturedStack StackOf(LiveBox leaf, List<CapturedFrame> frames)
+    private CapturedStack StackOf(Node leaf, List<CapturedFrame> frames)
     {
-        (string? awaiting, ulong? awaitedAddress) = leaf.State >= 0 ? AwaitedThing(leaf) : (null, null);
-        if (awaitedAddress is ulong awaited && RuntimeAsyncChains.IsRuntimeAsyncTask(awaiting))
+        if (leaf.Box is { } box)
         {
-            // A state machine awaiting a runtime-async method (.NET 11's framework): that call's suspended methods
-            // go below the leaf. What the innermost of them awaits is not known yet (finding it needs the reverse of
-            // a task's continuation), so the stack says nothing rather than name the RuntimeAsyncTask it has looked into.
-            List<CapturedFrame> inner = _runtimeAsync.FramesOf(awaited);
-            if (inner.Count > 0)
-            {
-                frames = [.. inner, .. frames];
-                awaiting = null;
-            }
+            (string? awaiting, ulong? awaitedAddress) = box.State >= 0 ? AwaitedThing(box) : (null, null);
+            return new CapturedStack(StackKinds.Async, frames,
+                State: box.State == -1 ? "running" : "awaiting",
+                Awaiting: awaiting,
+                TaskAddress: box.Box.Address,
+                AwaitedAddress: awaitedAddress);
         }
+        // A runtime-async task: running on a thread (the stitcher puts the thread's frames above these), or suspended
+        // awaiting what its innermost continuation names.
+        ulong? awaited = leaf.RunningOn is null ? leaf.Chain?.AwaitedAddress : null;
         return new CapturedStack(StackKinds.Async, frames,
-            State: leaf.State == -1 ? "running" : "awaiting",
-            Awaiting: awaiting,
-            TaskAddress: leaf.Box.Address,
-            AwaitedAddress: awaitedAddress);
+            OsThreadId: leaf.RunningOn,
+            State: leaf.RunningOn is null ? "awaiting" : "running",
+            Awaiting: awaited is ulong address ? NameOf(address) : null,
+            TaskAddress: leaf.Task.Address,
+            AwaitedAddress: awaited);
     }
+
+    private string? NameOf(ulong address) =>
+        _heap.GetObject(address).Type?.Name is string typeName ? FriendlyAwaited(typeName) : null;
 
     private CapturedFrame FrameOf(LiveBox box)
     {
@@ -120,6 +147,12 @@ internal sealed class AsyncStackWalker
         return new CapturedFrame(m.Method, m.ModuleName, il, where?.File, where?.Line,
             FrameKinds.Async, AwaitState: box.State, ObjectAddress: box.Box.Address, MethodToken: m.MoveNextToken);
     }
+
+    /// <summary>
+    /// A node of the async graph: a live state machine box (<see cref="Box"/>, one frame) or a pending runtime-async task
+    /// (<see cref="Chain"/>: its suspended methods, or, when <see cref="RunningOn"/> a thread, those its dispatcher runs next).
+    /// </summary>
+    private sealed record Node(ClrObject Task, IReadOnlyList<CapturedFrame> Frames, LiveBox? Box, RuntimeAsyncChain? Chain, uint? RunningOn);
 
     /// <summary>What the leaf is waiting for: the object held by its current awaiter (<c>&lt;&gt;u__N</c> fields).</summary>
     private (string? Name, ulong? Address) AwaitedThing(LiveBox box)
@@ -154,7 +187,7 @@ internal sealed class AsyncStackWalker
         "System.Net.Sockets.Socket+AwaitableSocketAsyncEventArgs" => "Socket I/O",
         "System.Net.Http.Http2Connection+Http2Stream" => "HTTP/2 response",
         _ when typeName.StartsWith("System.Threading.Tasks.TaskCompletionSource", StringComparison.Ordinal) => "TaskCompletionSource",
-        _ when AsyncBoxes.IsBoxTypeName(typeName) => "async method",
+        _ when AsyncBoxes.IsBoxTypeName(typeName) || RuntimeAsyncChains.IsRuntimeAsyncTask(typeName) => "async method",
         _ => typeName,
     };
 

@@ -15,7 +15,7 @@ internal sealed class ContinuationResolver
 
     public ContinuationResolver(IEnumerable<ulong> boxAddresses) => _boxes = new HashSet<ulong>(boxAddresses);
 
-    /// <summary>The boxes that continue after <paramref name="box"/> completes.</summary>
+    /// <summary>The boxes (or runtime-async tasks) that continue after <paramref name="box"/> completes.</summary>
     public List<ulong> CallersOf(ClrObject box)
     {
         var result = new List<ulong>();
@@ -98,6 +98,7 @@ internal sealed class ContinuationResolver
         }
     }
 
+    // RuntimeAsyncTask: a RuntimeAsyncTaskContinuation's awaiting task (.NET 11); its Task field is the awaited one, inwards.
     private static readonly string[] FollowFields =
-        ["m_task", "m_action", "_continuation", "m_continuationObject", "_innerTask", "m_stateObject"];
+        ["m_task", "m_action", "_continuation", "m_continuationObject", "_innerTask", "m_stateObject", "RuntimeAsyncTask"];
 }

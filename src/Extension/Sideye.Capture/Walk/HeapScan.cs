@@ -3,17 +3,20 @@ using Microsoft.Diagnostics.Runtime;
 namespace Sideye.Capture.Walk;
 
 /// <summary>
-/// One pass over the GC heap that collects what the capture needs from it: async state machine boxes
-/// (the nodes of async logical stacks) and Thread objects (for thread names). Type classification is
+/// One pass over the GC heap that collects what the capture needs from it: async state machine boxes and
+/// runtime-async tasks (the nodes of async logical stacks) and Thread objects (for thread names). Type classification is
 /// cached per method table so the per-object cost is a dictionary lookup.
 /// </summary>
 internal sealed class HeapScan
 {
-    private enum TypeClass : byte { Other, AsyncBox, Thread, BuiltIn }
+    private enum TypeClass : byte { Other, AsyncBox, Thread, BuiltIn, RuntimeAsyncTask }
 
     private readonly Dictionary<ulong, int[]> _interest = new();
 
     public List<ClrObject> Boxes { get; } = new();
+
+    /// <summary>.NET 11's runtime-async tasks (completed ones too: the async walk reads their state).</summary>
+    public List<ClrObject> RuntimeAsyncTasks { get; } = new();
 
     /// <summary>Per built-in recognizer (in the order given to <see cref="Run"/>), the objects of the types it wants.</summary>
     public List<List<ClrObject>> BuiltInObjects { get; } = new();
@@ -51,6 +54,9 @@ internal sealed class HeapScan
                 case TypeClass.AsyncBox:
                     scan.Boxes.Add(obj);
                     break;
+                case TypeClass.RuntimeAsyncTask:
+                    scan.RuntimeAsyncTasks.Add(obj);
+                    break;
                 case TypeClass.Thread:
                     if (obj.TryReadField("_managedThreadId", out int id) && obj.TryReadStringField("_name", 256, out string? name) && name is not null)
                         scan.ThreadNames[id] = name;
@@ -84,6 +90,8 @@ internal sealed class HeapScan
             return TypeClass.Other;
         if (name == "System.Threading.Thread")
             return TypeClass.Thread;
+        if (RuntimeAsyncChains.IsRuntimeAsyncTask(name))
+            return TypeClass.RuntimeAsyncTask;
         return AsyncBoxes.IsBoxTypeName(name) ? TypeClass.AsyncBox : TypeClass.Other;
     }
 }

@@ -5,7 +5,8 @@ namespace Sideye.Capture.Walk;
 /// <summary>
 /// Joins an async chain that is running right now (its leaf's state is -1, resumed on some thread) to the
 /// thread running it, so it is listed once: the thread's frames down to the resumed method's MoveNext,
-/// then the chain's callers (frame kind "async"), instead of the thread pool plumbing that resumed it.
+/// then the chain's callers (frame kind "async"), instead of the thread pool plumbing that resumed it. A .NET 11
+/// runtime-async chain says which thread runs it; its frames follow the thread's down to the dispatcher.
 /// </summary>
 internal static class StackStitcher
 {
@@ -17,6 +18,21 @@ internal static class StackStitcher
         var remainingAsync = new List<CapturedStack>();
         foreach (CapturedStack chain in asyncStacks)
         {
+            if (chain.State == "running" && chain.OsThreadId is uint runner)
+            {
+                // A .NET 11 runtime-async chain names the thread running it (its dispatcher): exact, no guessing by method.
+                int t = threads.Select((s, i) => (s, i)).FirstOrDefault(x => x.s.OsThreadId == runner && !used.Contains(x.i), (null!, -1)).Item2;
+                int cut = t < 0 ? -1 : DispatcherDepth(result[t].Frames);
+                if (cut < 0)
+                {
+                    remainingAsync.Add(chain with { OsThreadId = null });
+                    continue;
+                }
+                used.Add(t);
+                result[t] = result[t] with { Frames = [.. result[t].Frames.Take(cut), .. chain.Frames], TaskAddress = chain.TaskAddress };
+                stitched++;
+                continue;
+            }
             if (chain.State != "running" || chain.Frames.Count == 0)
             {
                 remainingAsync.Add(chain);
@@ -62,6 +78,22 @@ internal static class StackStitcher
         }
         result.AddRange(remainingAsync);
         return result;
+    }
+
+    /// <summary>
+    /// Where the runtime-async dispatcher begins on a thread's stack (innermost first): the resume stub that called the
+    /// running method, or the dispatch loop itself. Frames from there down are the plumbing that resumed the chain.
+    /// </summary>
+    private static int DispatcherDepth(IReadOnlyList<CapturedFrame> frames)
+    {
+        for (int d = 0; d < frames.Count; d++)
+        {
+            string method = frames[d].Method;
+            if (method.Contains("IL_STUB_AsyncResume", StringComparison.Ordinal) ||
+                (method.StartsWith("System.Runtime.CompilerServices.AsyncHelpers", StringComparison.Ordinal) && method.Contains("DispatchContinuations", StringComparison.Ordinal)))
+                return d;
+        }
+        return -1;
     }
 
     /// <summary>Per column: the thread frame's value, or the chain's where the thread frame has none.</summary>
