@@ -120,7 +120,10 @@ internal static class SnapCommand
             foreach (var group in p.Stacks.GroupBy(StackKey).OrderByDescending(g => g.Count()).Take(5))
             {
                 CapturedStack s = group.First();
-                string leaf = s.Frames.FirstOrDefault(f => f.Kind is FrameKinds.Managed or FrameKinds.Async)?.Method ?? s.Frames[0].Method;
+                // The runtime's own wait implementation (.NET 11's managed WaitSubsystem) is not what a thread waits in:
+                // the call that waits is (Thread.Sleep, WaitHandle.WaitOne...), as on earlier runtimes.
+                string leaf = s.Frames.FirstOrDefault(f => f.Kind is FrameKinds.Managed or FrameKinds.Async
+                    && !f.Method.StartsWith("System.Threading.WaitSubsystem.", StringComparison.Ordinal))?.Method ?? s.Frames[0].Method;
                 CliConsole.Progress($"  {group.Count(),4} x {s.Kind,-6} {leaf}{(s.Awaiting is null ? "" : $"  (awaiting {s.Awaiting})")}");
             }
         }

@@ -30,12 +30,13 @@ internal sealed class Locks : IBuiltInRecognizer
         List<LockWait> waits = ThreadLockWaits.Find(context);
         var rows = new Dictionary<ulong, LockRow>();
         MonitorRows(context, waits, rows);
+        HashSet<ulong> monitorLocks = MonitorLocks(context);
         ILookup<ulong, int> timedSemaphoreWaits = TimedSemaphoreWaits(context);
         foreach (ClrObject o in context.Objects)
         {
             switch (o.Type?.Name)
             {
-                case LockType:
+                case LockType when !monitorLocks.Contains(o.Address):
                     LockRowOf(context, o, waits, rows);
                     break;
                 case SemaphoreType:
@@ -91,6 +92,24 @@ internal sealed class Locks : IBuiltInRecognizer
             rows[address] = Row(context, address, LockKinds.Monitor, o.Type?.Name, thin?.Thread, thin is null ? "owner not found in the object header" : null,
                 thin?.Recursion, waits.Count(w => w.Lock == address), null, null);
         }
+    }
+
+    /// <summary>
+    /// The Locks that implement monitors (.NET 11): a sync block keeps its Lock through a GC handle, which user code
+    /// does not do with a Lock of its own. Their state is the monitor's row; listed again as locks they would show each
+    /// held monitor twice.
+    /// </summary>
+    private static HashSet<ulong> MonitorLocks(BuiltInContext context)
+    {
+        var locks = new HashSet<ulong>();
+        if (context.Runtime.ClrInfo.Version.Major is > 0 and < 11)
+            return locks;
+        foreach (ClrHandle handle in context.Runtime.EnumerateHandles())
+        {
+            if (handle.Object.Address != 0 && handle.Object.Type?.Name == LockType)
+                locks.Add(handle.Object.Address);
+        }
+        return locks;
     }
 
     private static void LockRowOf(BuiltInContext context, ClrObject o, List<LockWait> waits, Dictionary<ulong, LockRow> rows)
