@@ -40,6 +40,22 @@ public sealed class SlowRpcSnapshotTests
         Assert.InRange(suspended, 95, 100);
     }
 
+    [Fact]
+    public async Task Every_suspended_client_call_reaches_its_HTTP2_stream()
+    {
+        // On 10 through state machines, on 11 through the framework's runtime-async continuations: the suspended client
+        // loop's stack goes down to the HTTP/2 stream the response is awaited on, one stack per client.
+        List<List<JsonElement>> rows = await _demo.Api.QueryAsync(_demo.LiveId,
+            $"SELECT s.stack_id, s.awaiting, bool_or(f.method LIKE 'System.Net.Http.Http2Connection.Http2Stream.%') FROM stacks s JOIN frames f USING (stack_id) " +
+            $"WHERE s.pid = {_demo.ClientPid} AND s.kind = 'async' GROUP BY ALL " +
+            "HAVING bool_or(f.method = 'SlowRpc.Client.LogicalClient.RunClientAsync') AND bool_or(f.method LIKE 'Grpc.Net.Client.Internal.GrpcCall%')");
+        Assert.InRange(rows.Count, 95, 100);
+        // A call caught while its request is still being written awaits that instead: rare, so nearly all wait for the response.
+        string stopped = string.Join("; ", rows.Where(r => !r[2].GetBoolean()).Select(r => $"stack {r[0].GetInt64()} awaiting {r[1]}"));
+        Assert.True(rows.Count(r => r[2].GetBoolean() && r[1].GetString() == "HTTP/2 response") >= 95, "stacks above the HTTP/2 stream: " + stopped);
+        Assert.All(rows, r => Assert.NotEqual(JsonValueKind.Null, r[1].ValueKind));
+    }
+
     [Theory]
     [InlineData("live")]
     [InlineData("dump")]

@@ -185,6 +185,9 @@ internal sealed class AsyncStackWalker
         "System.IO.Pipelines.Pipe+DefaultPipeReader" => "PipeReader.ReadAsync",
         "System.IO.Pipelines.Pipe+DefaultPipeWriter" => "PipeWriter.FlushAsync",
         "System.Net.Sockets.Socket+AwaitableSocketAsyncEventArgs" => "Socket I/O",
+        // Kestrel's own socket event args (a connection's receive and send loops).
+        "Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.Internal.SocketReceiver"
+            or "Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.Internal.SocketSender" => "Socket I/O",
         "System.Net.Http.Http2Connection+Http2Stream" => "HTTP/2 response",
         _ when typeName.StartsWith("System.Threading.Tasks.TaskCompletionSource", StringComparison.Ordinal) => "TaskCompletionSource",
         _ when AsyncBoxes.IsBoxTypeName(typeName) || RuntimeAsyncChains.IsRuntimeAsyncTask(typeName) => "async method",
