@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark of the pause a live snapshot imposes, observed inside the target, for docs/benchmarks.md.
-#   dumps/benchmark-pause.sh [--heap-mb "200 1000"] [--snaps N] [--collects M] [--modes "clone stop"]
-#     (defaults: heaps of 200 and 1000 MB, 20 snapshots per mode, 5 dotnet-dump collects; prints markdown)
+#   dumps/benchmark-pause.sh [--heap-mb "200 1000"] [--snaps N] [--collects M] [--modes "clone stop"] [--runtimes "10 11"]
+#     (defaults: heaps of 200 and 1000 MB, 20 snapshots per mode, 5 dotnet-dump collects, the target on .NET 10;
+#     prints markdown). --runtimes "10 11" runs the same target on each runtime in turn (11.0.0 from dumps/dotnet11/setup.sh,
+#     by roll-forward) for the pause on 11 beside 10's.
 # For each heap size it starts dumps/big-heap (a live heap of that size, two allocator threads keeping the GC
 # busy, a heartbeat thread that logs every gap in its 1 ms sleep loop), lets it settle, measures its baseline
 # (gaps in 10 s with no snapshot), then takes N sequential `./sideye snap --pid P --pause-mode MODE` for each
@@ -14,8 +16,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 COMMAND=dumps/benchmark-pause.sh
 for a in "$@"; do [[ $a =~ ^[A-Za-z0-9_./=:-]+$ ]] && COMMAND+=" $a" || COMMAND+=" \"$a\""; done
-usage() { echo "usage: $0 [--heap-mb \"200 1000\"] [--snaps N] [--collects M] [--modes \"clone stop\"]" >&2; exit 2; }
-HEAPS="200 1000" SNAPS=20 COLLECTS=5 MODES="clone stop"
+usage() { echo "usage: $0 [--heap-mb \"200 1000\"] [--snaps N] [--collects M] [--modes \"clone stop\"] [--runtimes \"10 11\"]" >&2; exit 2; }
+HEAPS="200 1000" SNAPS=20 COLLECTS=5 MODES="clone stop" RUNTIMES=10
 while [[ $# -gt 0 ]]; do
   [[ $# -ge 2 ]] || usage
   case "$1" in
@@ -23,12 +25,16 @@ while [[ $# -gt 0 ]]; do
     --snaps) SNAPS=$2 ;;
     --collects) COLLECTS=$2 ;;
     --modes) MODES=$2 ;;
+    --runtimes) RUNTIMES=$2 ;;
     *) usage ;;
   esac
   shift 2
 done
 for n in $HEAPS $SNAPS $COLLECTS; do [[ $n =~ ^[0-9]+$ ]] || usage; done
 for m in $MODES; do [[ $m == clone || $m == stop ]] || usage; done
+for r in $RUNTIMES; do [[ $r == 10 || $r == 11 ]] || usage; done
+ROOT11=
+[[ " $RUNTIMES " == *" 11 "* ]] && ROOT11=$(dumps/dotnet11/setup.sh)
 
 WORK=$(mktemp -d /tmp/sideye-bench-pause.XXXXXX)
 TARGET=
@@ -78,13 +84,15 @@ observed() {
 list() { tr '\n' ' ' <"$1" | sed 's/ $//'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "n/a" || b == "n/a") print "n/a"; else if (a + 0 == 0) printf ">%.0fx (no gap over 2 ms)", b / 2; else printf "%.1fx", b / a}'; }
 
-# start_target HEAP_MB: starts big-heap in its own session and waits for READY; sets TARGET.
+# start_target HEAP_MB RUNTIME DIR: starts big-heap in its own session and waits for READY; sets TARGET.
 start_target() {
-  local dir=$WORK/heap-$1
+  local dir=$3
   mkdir -p "$dir"
   : >"$dir/gaps"
-  # setsid execs in place (we are not a group leader), so $! is the dotnet process (checked against READY).
-  setsid nohup dotnet dumps/big-heap/.build/BigHeap.dll --heap-mb "$1" --gaps-file "$dir/gaps" \
+  local host=(dotnet)
+  [[ $2 == 11 ]] && host=(env DOTNET_ROOT="$ROOT11" DOTNET_ROLL_FORWARD=Major "$ROOT11/dotnet")
+  # setsid and env exec in place (we are not a group leader), so $! is the dotnet process (checked against READY).
+  setsid nohup "${host[@]}" dumps/big-heap/.build/BigHeap.dll --heap-mb "$1" --gaps-file "$dir/gaps" \
     >"$dir/target.log" 2>&1 </dev/null &
   TARGET=$!
   local deadline=$((SECONDS + 300))
@@ -95,14 +103,15 @@ start_target() {
   done
   read -r _ pid rest < <(grep -m1 '^READY ' "$dir/target.log")
   [[ $pid == "$TARGET" ]] || die "READY pid $pid != launched pid $TARGET"
-  say "heap $1 MB: big-heap $TARGET ready: $rest"
+  say "heap $1 MB, .NET $2: big-heap $TARGET ready: $rest"
   echo "$rest" >"$dir/ready"
 }
-alive() { kill -0 "$TARGET" 2>/dev/null || { tail -n 20 "$WORK/heap-$1/target.log" >&2; die "heap $1 MB: the target $TARGET died"; }; }
+alive() { kill -0 "$TARGET" 2>/dev/null || { tail -n 20 "$D/target.log" >&2; die "heap $1 MB: the target $TARGET died"; }; }
 
 for H in $HEAPS; do
-  D=$WORK/heap-$H
-  start_target "$H"
+ for R in $RUNTIMES; do
+  D=$WORK/heap-$H-$R
+  start_target "$H" "$R" "$D"
   sleep 3
   # Baseline: 10 s with no snapshot.
   b0=$EPOCHREALTIME; sleep 10; b1=$EPOCHREALTIME
@@ -149,29 +158,45 @@ for H in $HEAPS; do
     say "heap $H MB: dotnet-dump collect $i/$COLLECTS: observed $(tail -n 1 "$D/collect.observed") ms, command $(tail -n 1 "$D/collect.wall") ms"
   done
   stop_target
+ done
 done
 
 echo "| heap | tool | runs | pause observed in the target: median | p99 | pause reported by the tool: median | whole command: median | dotnet-dump / this (median observed) |"
 echo "|---|---|---|---|---|---|---|---|"
+label() { if [[ $RUNTIMES == 10 ]]; then echo "$1 MB"; else echo "$1 MB, .NET $2"; fi; }
 for H in $HEAPS; do
-  D=$WORK/heap-$H
+ for R in $RUNTIMES; do
+  D=$WORK/heap-$H-$R
   read -r CM CP <<<"$(stats "$D/collect.observed")"
   for M in $MODES; do
     read -r OM OP <<<"$(stats "$D/$M.observed")"
     read -r RM _ <<<"$(stats "$D/$M.reported")"
     read -r WM _ <<<"$(stats "$D/$M.wall")"
     if [[ $HAVE_MODE == 1 ]]; then tool="\`sideye snap --pause-mode $M\`"; else tool="\`sideye snap\` (stop)"; fi
-    echo "| $H MB | $tool | $SNAPS | $OM ms | $OP ms | $RM ms | $WM ms | $(ratio "$OM" "$CM") |"
+    echo "| $(label "$H" "$R") | $tool | $SNAPS | $OM ms | $OP ms | $RM ms | $WM ms | $(ratio "$OM" "$CM") |"
   done
   read -r WM _ <<<"$(stats "$D/collect.wall")"
-  echo "| $H MB | \`dotnet-dump collect --type Full\` | $COLLECTS | $CM ms | $CP ms | — (it reports none) | $WM ms | |"
+  (( COLLECTS == 0 )) || echo "| $(label "$H" "$R") | \`dotnet-dump collect --type Full\` | $COLLECTS | $CM ms | $CP ms | — (it reports none) | $WM ms | |"
+ done
 done
+if [[ $RUNTIMES == "10 11" ]]; then
+  echo
+  for H in $HEAPS; do
+    for M in $MODES; do
+      read -r O10 _ <<<"$(stats "$WORK/heap-$H-10/$M.observed")"
+      read -r O11 _ <<<"$(stats "$WORK/heap-$H-11/$M.observed")"
+      echo "heap $H MB, $M: median pause observed on .NET 11.0.0 / on .NET 10: $O11 / $O10 ms = $(awk -v a="$O11" -v b="$O10" 'BEGIN {if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b}')"
+    done
+  done
+fi
 echo
 echo "| heap | target's baseline: gaps per second (heartbeat iterations over 2 ms) | largest gap in 10 s without a snapshot | big-heap's READY line |"
 echo "|---|---|---|---|"
 for H in $HEAPS; do
-  read -r GPS GMAX <"$WORK/heap-$H/baseline"
-  echo "| $H MB | $GPS | $GMAX ms | $(cat "$WORK/heap-$H/ready") |"
+ for R in $RUNTIMES; do
+  read -r GPS GMAX <"$WORK/heap-$H-$R/baseline"
+  echo "| $(label "$H" "$R") | $GPS | $GMAX ms | $(cat "$WORK/heap-$H-$R/ready") |"
+ done
 done
 echo
 echo "command: \`$COMMAND\`"
@@ -181,9 +206,11 @@ echo "observed = the largest gap of big-heap's 1 ms heartbeat that ended between
 echo "load average (1, 5, 15 min) at the start: $LOAD0, at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 for n in "${NOTES[@]}"; do echo "note: $n"; done
 for H in $HEAPS; do
-  D=$WORK/heap-$H
+ for R in $RUNTIMES; do
+  D=$WORK/heap-$H-$R
   for M in $MODES; do
-    echo "heap $H MB, $M: observed (ms) $(list "$D/$M.observed"); reported (ms) $(list "$D/$M.reported")"
+    echo "$(label "$H" "$R"), $M: observed (ms) $(list "$D/$M.observed"); reported (ms) $(list "$D/$M.reported")"
   done
-  echo "heap $H MB, dotnet-dump collect: observed (ms) $(list "$D/collect.observed"); command (ms) $(list "$D/collect.wall")"
+  (( COLLECTS == 0 )) || echo "$(label "$H" "$R"), dotnet-dump collect: observed (ms) $(list "$D/collect.observed"); command (ms) $(list "$D/collect.wall")"
+ done
 done
