@@ -51,16 +51,8 @@ internal sealed unsafe class AsyncLocals : IDisposable
             throw new DacLoadException(dacPath, runtime, "the target has no .NET runtime");
 
         // The build first, from the file: nothing of an unknown build is called, not even its export.
-        if (DacDbiBuilds.Identify(dacPath) is not { } id)
-            throw new DacLoadException(dacPath, runtime, "its file has no '@(#)Version ... @Commit:' string, so which IDacDbiInterface layout it has cannot be known");
-        System.Runtime.InteropServices.Architecture architecture = target.DataReader.Architecture;
-        if (DacDbiBuilds.Find(id, architecture) is not { } build)
-        {
-            string known = string.Join(", ", DacDbiBuilds.Known.Select(b => $"{b.Version} ({b.Architecture}, commit {b.Commit[..12]})"));
-            throw new DacLoadException(dacPath, runtime,
-                $"its build {id.Version} on {architecture} (commit {id.Commit}) is not one whose IDacDbiInterface slots are known (known: {known}); " +
-                "calling a guessed slot would crash the capture, so runtime-async frames' variables are not read");
-        }
+        if (DacDbiBuilds.Resolve(dacPath, target.DataReader.Architecture, out string? refusal) is not { } build)
+            throw new DacLoadException(dacPath, runtime, refusal!);
 
         if (!NativeLibrary.TryLoad(dacPath, out nint library))
             throw new DacLoadException(dacPath, runtime, "the library could not be loaded (missing file or wrong platform)");

@@ -29,6 +29,26 @@ internal static class DacDbiBuilds
     /// <summary>The build of the DAC at <paramref name="dacPath"/>, or null when its file has no version string.</summary>
     public static DacBuildId? Identify(string dacPath) => s_read.GetOrAdd(dacPath, static path => ReadBuildId(path));
 
+    /// <summary>
+    /// The known build the DAC at <paramref name="dacPath"/> is, for a target of <paramref name="architecture"/>; or
+    /// null and <paramref name="refusal"/> saying why it is not used (no version string, an unknown commit).
+    /// </summary>
+    public static DacDbiBuild? Resolve(string dacPath, System.Runtime.InteropServices.Architecture architecture, out string? refusal)
+    {
+        refusal = null;
+        if (Identify(dacPath) is not { } id)
+        {
+            refusal = "its file has no '@(#)Version ... @Commit:' string, so which IDacDbiInterface layout it has cannot be known";
+            return null;
+        }
+        if (Find(id, architecture) is { } build)
+            return build;
+        string known = string.Join(", ", Known.Select(b => $"{b.Version} ({b.Architecture}, commit {b.Commit[..12]})"));
+        refusal = $"its build {id.Version} on {architecture} (commit {id.Commit}) is not one whose IDacDbiInterface slots are known (known: {known}); " +
+            "calling a guessed slot would crash the capture, so runtime-async frames' variables are not read";
+        return null;
+    }
+
     /// <summary>The known entry for a build on an architecture, or null.</summary>
     public static DacDbiBuild? Find(DacBuildId id, System.Runtime.InteropServices.Architecture architecture) =>
         Known.FirstOrDefault(b => string.Equals(b.Commit, id.Commit, StringComparison.OrdinalIgnoreCase) && b.Architecture == architecture);
