@@ -42,6 +42,9 @@ internal sealed class FrameVariableCapture : IDisposable
     /// <summary>Why thread frames could not be read (the DAC did not load), for the snapshot's warnings; null if they could.</summary>
     public string? ThreadFrameError => _dacError;
 
+    /// <summary>Why spec'd runtime-async frames could not be read (no DacDbi instance: an unknown DAC build), for the snapshot's warnings; null if they could or none was asked for.</summary>
+    public string? RuntimeAsyncError { get; private set; }
+
     public void Dispose() => _pdbLocals?.Dispose();
 
     public bool IsEmpty => _functions.Count == 0;
@@ -290,7 +293,10 @@ internal sealed class FrameVariableCapture : IDisposable
         if (_runtime.GetMethodByInstructionPointer(diagnosticIP) is not { } method)
             return Unavailable(function, $"the runtime has no method at the continuation's DiagnosticIP 0x{diagnosticIP:x}");
         if (_dac.AsyncLocals is not { } asyncLocals)
+        {
+            RuntimeAsyncError = $"runtime-async frames' variables are unavailable: {_dac.AsyncLocalsError}";
             return Unavailable(function, $"a runtime-async frame's variables are read through the DAC's DacDbi interface, which is not available: {_dac.AsyncLocalsError}");
+        }
         if (!SavedAt(asyncLocals, method.MethodDesc, diagnosticIP, state, out IReadOnlyList<AsyncLocalSlot>? saved, out string? error))
             return Unavailable(function, error);
 
