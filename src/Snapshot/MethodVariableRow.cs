@@ -66,4 +66,10 @@ public static class MethodVariableStorages
 
     /// <summary>A state machine's variable the compiler did not hoist (Release builds hoist only what is used after an await or yield).</summary>
     public const string NotHoisted = "not-hoisted";
+
+    /// <summary>
+    /// A runtime-async method's argument or local (.NET 11): read from the frame while the call runs on a thread, and
+    /// from its continuation while it is suspended, at the awaits after which it is live (where the JIT saved it).
+    /// </summary>
+    public const string Continuation = "continuation";
 }

@@ -13,6 +13,11 @@ public enum StateMachineKind
     Iterator,
     /// <summary><c>IAsyncEnumerable</c>/<c>IAsyncEnumerator</c> with <c>yield</c>: <c>[AsyncIteratorStateMachine]</c>.</summary>
     AsyncIterator,
+    /// <summary>
+    /// Runtime async (.NET 11, <c>MethodImplAttributes.Async</c> 0x2000): no state machine type; a suspended call's
+    /// variables are saved in its continuation, each only at the awaits after which it is live (optimized code).
+    /// </summary>
+    RuntimeAsync,
 }
 
 public static class StateMachineKinds
@@ -23,13 +28,14 @@ public static class StateMachineKinds
         StateMachineKind.Async => "async method",
         StateMachineKind.Iterator => "iterator",
         StateMachineKind.AsyncIterator => "async iterator",
+        StateMachineKind.RuntimeAsync => "runtime-async method",
         _ => "method",
     };
 
     /// <summary>What a local must be used after to be hoisted.</summary>
     public static string SuspensionPoint(this StateMachineKind kind) => kind switch
     {
-        StateMachineKind.Async => "an await",
+        StateMachineKind.Async or StateMachineKind.RuntimeAsync => "an await",
         StateMachineKind.Iterator => "a yield",
         _ => "an await or a yield",
     };

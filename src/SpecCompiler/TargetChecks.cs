@@ -35,7 +35,11 @@ internal static class TargetChecks
         var available = variables.Count == 0
             ? $"'{function.Function}' has no named arguments or locals" + (method.IsStatic ? "." : "; 'this' is available.")
             : "Available: " + string.Join(", ", variables) + (method.IsStatic ? "." : ", this.");
-        if (method.StateMachine != StateMachineKind.None)
+        if (method.StateMachine == StateMachineKind.RuntimeAsync)
+        {
+            available += " A suspended call of a runtime-async method has a variable only at the awaits after which it is live (optimized code saves nothing else).";
+        }
+        else if (method.StateMachine != StateMachineKind.None)
         {
             available += $" In an {method.StateMachine.Describe()} only locals used after {method.StateMachine.SuspensionPoint()} are kept (hoisted) and can be captured.";
         }

@@ -8,7 +8,8 @@ namespace Sideye.EndToEnd.Tests;
 /// shape (a plain Task, an await with a token, a value-task source, runtime async three deep, a chain running on a
 /// thread, a state machine awaiting runtime async and the reverse). The target prints the truth (each operation's frames
 /// as Method:line, lines recorded by the compiler); the snapshot, live and from a dump, must hold exactly that many stacks
-/// with exactly those frames.
+/// with exactly those frames. A spec captures runtime-async frames' variables by name, from their continuations: what
+/// the JIT saved at the await (values the target set), and NULL with the reason for what it did not.
 /// </summary>
 public sealed class RuntimeAsyncUserTests : IClassFixture<RuntimeAsyncUserTests.Fixture>
 {
@@ -59,9 +60,87 @@ public sealed class RuntimeAsyncUserTests : IClassFixture<RuntimeAsyncUserTests.
         Assert.Equal(["Task.Delay", "Task.Delay"], await _fx.AwaitingOf(id, Ours + "NestedInnermostAsync"));
     }
 
+    [Theory]
+    [InlineData("live")]
+    [InlineData("dump")]
+    public async Task A_runtime_async_frames_argument_is_read_from_its_continuation(string source)
+    {
+        // NestedOuterAsync(i) for i = 0, 1: the innermost returns id after its await, so the JIT saved it.
+        List<(string? Value, string? Unavailable)> ids = await _fx.Captured(source, "NestedInnermostAsync", "id");
+        Assert.True(ids.All(v => v.Value is not null), string.Join("\n", ids));
+        Assert.Equal(["0", "1"], ids.Select(v => v.Value!).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("live")]
+    [InlineData("dump")]
+    public async Task A_field_path_goes_through_a_saved_reference_and_an_argument_dead_after_the_await_says_so(string source)
+    {
+        // gate.Release() follows the await: gate is saved; the token is not used after it.
+        List<(string? Value, string? Unavailable)> counts = await _fx.Captured(source, "AwaitSemaphoreWithTokenAsync", "gate_count");
+        Assert.Equal(["0", "0", "0"], counts.Select(v => v.Value ?? v.Unavailable ?? "?"));
+        List<(string? Value, string? Unavailable)> gates = await _fx.Captured(source, "AwaitSemaphoreWithTokenAsync", "gate");
+        Assert.Equal(3, gates.Count);
+        Assert.All(gates, g => Assert.Contains("\"m_currentCount\":0", g.Value ?? g.Unavailable ?? "", StringComparison.Ordinal));
+        List<(string? Value, string? Unavailable)> tokens = await _fx.Captured(source, "AwaitSemaphoreWithTokenAsync", "token");
+        Assert.Equal(3, tokens.Count);
+        Assert.All(tokens, t =>
+        {
+            Assert.Null(t.Value);
+            Assert.Matches(@"^'token' is not saved at suspension point 0 \(IL_[0-9a-f]{4}\): the JIT keeps only the variables live after the await \(saved here: gate\)$", t.Unavailable);
+        });
+    }
+
+    [Theory]
+    [InlineData("live")]
+    [InlineData("dump")]
+    public async Task A_local_not_live_after_the_await_is_null_saying_it_is_not_saved_there(string source)
+    {
+        // buffer is last used to make the Memory the receive takes: nothing of the method is live after that await.
+        List<(string? Value, string? Unavailable)> buffers = await _fx.Captured(source, "ReceiveNeverAnsweredAsync", "buffer");
+        Assert.Equal(2, buffers.Count);
+        Assert.All(buffers, b =>
+        {
+            Assert.Null(b.Value);
+            Assert.StartsWith("'buffer' is not saved at suspension point 0 (IL_", b.Unavailable, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void Spec_vars_lists_a_runtime_async_methods_arguments_and_locals_and_reads_its_suspended_calls()
+    {
+        RunResult vars = Repo.Sideye("spec", "vars", Ours + "ReceiveNeverAnsweredAsync", "--pid", _fx.Pid.ToString(CultureInfo.InvariantCulture));
+        Assert.True(vars.ExitCode == 0, vars.ToString());
+        Assert.Contains("  static runtime-async Task<int> ReceiveNeverAnsweredAsync(Socket socket)", vars.Stdout);
+        Assert.Contains("each only at the awaits after which it is live", vars.Stdout);
+        Assert.Matches(@"(?m)^    socket\s+System\.Net\.Sockets\.Socket\s+parameter\s+frame; suspended: continuation, at awaits where live\s+whole method$", vars.Stdout);
+        Assert.Matches(@"(?m)^    buffer\s+byte\[\]\s+local\s+frame; suspended: continuation, at awaits where live\s+IL_0000\.\.IL_[0-9a-f]{4}$", vars.Stdout);
+        Assert.Matches(@"(?m)^  \[async\] 2 async calls awaiting Socket I/O, suspended at suspension point #0 \(IL_[0-9a-f]{4}\), Parked\.cs:30$", vars.Stdout);
+        Assert.Matches(@"(?m)^    buffer\s+unavailable in 2 of 2\s+byte\[\]\s+'buffer' is not saved at suspension point 0", vars.Stdout);
+
+        RunResult nested = Repo.Sideye("spec", "vars", Ours + "NestedInnermostAsync", "--pid", _fx.Pid.ToString(CultureInfo.InvariantCulture));
+        Assert.True(nested.ExitCode == 0, nested.ToString());
+        Assert.Matches(@"(?m)^    id\s+int\s+parameter\s+frame; suspended: continuation, at awaits where live\s+whole method$", nested.Stdout);
+        Assert.Matches(@"(?m)^    id\s+available in 2 of 2\s+System\.Int32\s+e\.g\. (0 \| 1|1 \| 0)$", nested.Stdout);
+    }
+
     public sealed class Fixture : IAsyncLifetime
     {
         private int _pid;
+
+        /// <summary>The target's process id (it runs until the fixture ends).</summary>
+        public int Pid => _pid;
+
+        // Runtime-async frames' variables (the target's values: ids 0 and 1, a SemaphoreSlim never released).
+        private const string Spec = """
+            functions:
+              - function: RuntimeAsyncUser.Parked.NestedInnermostAsync
+                capture: [id]
+              - function: RuntimeAsyncUser.Parked.AwaitSemaphoreWithTokenAsync
+                capture: [gate, token, { expr: gate.m_currentCount, column: gate_count }]
+              - function: RuntimeAsyncUser.Parked.ReceiveNeverAnsweredAsync
+                capture: [buffer]
+            """;
 
         public string WorkDir { get; } = Path.Combine(Path.GetTempPath(), "sideye-rauser-" + Guid.NewGuid().ToString("N")[..8]);
         public Dictionary<string, string> SnapshotIds { get; } = [];
@@ -85,19 +164,19 @@ public sealed class RuntimeAsyncUserTests : IClassFixture<RuntimeAsyncUserTests.
             }
             Assert.True(Truths.Count >= 13, "the target printed too few TRUTH lines:\n" + File.ReadAllText(output));
 
+            string spec = Path.Combine(WorkDir, "sideye.yaml");
+            File.WriteAllText(spec, Spec);
             string snapshots = Path.Combine(WorkDir, "snapshots");
-            RunResult live = Repo.Sideye("snap", "--pid", _pid.ToString(CultureInfo.InvariantCulture), "--out", snapshots);
+            RunResult live = Repo.Sideye("snap", "--pid", _pid.ToString(CultureInfo.InvariantCulture), "--spec", spec, "--out", snapshots);
             Assert.True(live.ExitCode == 0, "snap: " + live);
             SnapshotIds["live"] = Path.GetFileName(live.LastLine);
             string dump = Path.Combine(WorkDir, "target.core");
             RunResult collect = Repo.DotnetDump(["collect", "-p", _pid.ToString(CultureInfo.InvariantCulture), "--type", "Full", "-o", dump]);
             Assert.True(collect.ExitCode == 0, "collect: " + collect);
-            RunResult fromDump = Repo.Sideye("snap", "--dump", dump, "--out", snapshots);
+            RunResult fromDump = Repo.Sideye("snap", "--dump", dump, "--spec", spec, "--out", snapshots);
             Assert.True(fromDump.ExitCode == 0, "snap --dump: " + fromDump);
             SnapshotIds["dump"] = Path.GetFileName(fromDump.LastLine);
 
-            string spec = Path.Combine(WorkDir, "sideye.yaml");
-            File.WriteAllText(spec, "functions: []\n");
             Server = await QueryServerProcess.StartAsync(snapshots, spec, Path.Combine(WorkDir, "serve.log"), 2);
             string version = (await Server.Api.QueryAsync(SnapshotIds["live"], "SELECT runtime_version FROM processes"))[0][0].GetString()!;
             Assert.StartsWith("11.", version, StringComparison.Ordinal);
@@ -113,6 +192,14 @@ public sealed class RuntimeAsyncUserTests : IClassFixture<RuntimeAsyncUserTests.
                 .Select(g => (g.First()[1].GetString()!, g.Select(r => $"{r[2].GetString()}:{(r[3].ValueKind == JsonValueKind.Null ? "?" : r[3].GetRawText())}").ToList()))
                 .ToList();
         }
+
+        /// <summary>A captured column of every frame of <paramref name="method"/> (of ours): its value (JSON) or why it is NULL, by stack.</summary>
+        public async Task<List<(string? Value, string? Unavailable)>> Captured(string source, string method, string column) =>
+            (await Server.Api.QueryAsync(SnapshotIds[source],
+                $"SELECT value, unavailable FROM captured_values WHERE function = '{Ours}{method}' AND \"column\" = '{column}' ORDER BY stack_id"))
+            .Select(r => (Text(r[0]), Text(r[1]))).ToList();
+
+        private static string? Text(JsonElement e) => e.ValueKind == JsonValueKind.Null ? null : e.GetString();
 
         /// <summary>What each stack whose innermost frame of ours is <paramref name="method"/> awaits.</summary>
         public async Task<List<string?>> AwaitingOf(string id, string method) =>

@@ -110,6 +110,8 @@ public sealed class RuntimeCapture
             chains = variables.Capture(chains);
             if (variables.ThreadFrameError is { } dacError)
                 warnings.Add(dacError);
+            if (variables.RuntimeAsyncError is { } asyncError)
+                warnings.Add(asyncError);
             framesWithVariables = variables.FramesCaptured;
         }
         double variablesMs = sw.Elapsed.TotalMilliseconds - variablesStart;

@@ -13,7 +13,7 @@ namespace Sideye.QueryServer.Api;
 /// <param name="Name">What a spec's <c>capture</c> names.</param>
 /// <param name="Type">C#-like, with namespaces.</param>
 /// <param name="Kind"><c>this</c>, <c>parameter</c> or <c>local</c>.</param>
-/// <param name="Storage"><c>frame</c>, <c>state-machine</c>, <c>closure</c> or <c>not-hoisted</c>.</param>
+/// <param name="Storage"><c>frame</c>, <c>state-machine</c>, <c>closure</c>, <c>not-hoisted</c> or <c>continuation</c> (runtime async).</param>
 /// <param name="Field">For a variable in a state machine or a closure, the field that holds it (<c>&lt;cs&gt;5__2</c>).</param>
 /// <param name="Hoisted">For a method with a state machine, whether a suspended call has it; null for other methods.</param>
 /// <param name="Capturable">Whether a spec may name it at all (false: an async method's parameter the compiler did not hoist).</param>

@@ -191,7 +191,8 @@ internal sealed unsafe class DacFrameReader : IDisposable
         }
     }
 
-    private static void InitializePal(nint library)
+    /// <summary>Runs the DAC PAL's DllMain (Linux): needed once per load, harmless again; shared with <see cref="AsyncLocals"/>.</summary>
+    internal static void InitializePal(nint library)
     {
         bool hasPal = NativeLibrary.TryGetExport(library, "DAC_PAL_InitializeDLL", out _) ||
                       NativeLibrary.TryGetExport(library, "PAL_InitializeDLL", out _);

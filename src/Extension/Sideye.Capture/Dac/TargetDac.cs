@@ -5,7 +5,9 @@ namespace Sideye.Capture.Dac;
 /// <summary>
 /// Our own DAC instance over one opened runtime (a paused process or a dump), created on first use and shared by
 /// the walk: exact IL offsets of thread frames (<see cref="DacFrameReader.ILOffsetAt"/>) and thread frames'
-/// variables. When it cannot be loaded, <see cref="Error"/> says why and callers fall back or report it.
+/// variables; and, for .NET 11, a DacDbi instance of the same DAC for runtime-async frames' saved variables
+/// (<see cref="AsyncLocals"/>). When one cannot be created, <see cref="Error"/> (<see cref="AsyncLocalsError"/>) says
+/// why and callers fall back or report it.
 /// </summary>
 internal sealed class TargetDac : IDisposable
 {
@@ -13,6 +15,8 @@ internal sealed class TargetDac : IDisposable
     private readonly string? _dacPath;
     private DacFrameReader? _reader;
     private bool _created;
+    private AsyncLocals? _asyncLocals;
+    private bool _asyncLocalsCreated;
 
     /// <param name="dacPath">The DAC the target was opened with; null to look for it beside the runtime.</param>
     public TargetDac(ClrRuntime runtime, string? dacPath)
@@ -50,7 +54,43 @@ internal sealed class TargetDac : IDisposable
         }
     }
 
-    public void Dispose() => _reader?.Dispose();
+    /// <summary>Why <see cref="AsyncLocals"/> could not be created; null when it was (or was not needed yet).</summary>
+    public string? AsyncLocalsError { get; private set; }
+
+    /// <summary>
+    /// The runtime-async variables reader, created on first use (only a spec'd runtime-async frame needs it); null when
+    /// the DAC is not found or is not a build whose DacDbi interface is known (see <see cref="AsyncLocalsError"/>).
+    /// </summary>
+    public AsyncLocals? AsyncLocals
+    {
+        get
+        {
+            if (_asyncLocalsCreated)
+                return _asyncLocals;
+            _asyncLocalsCreated = true;
+            string? dacPath = _dacPath ?? BesideRuntime(_runtime);
+            if (dacPath is null)
+            {
+                AsyncLocalsError = $"the DAC (libmscordaccore.so) was not found next to {_runtime.ClrInfo.ModuleInfo.FileName}";
+                return null;
+            }
+            try
+            {
+                _asyncLocals = AsyncLocals.Create(_runtime.DataTarget, dacPath);
+            }
+            catch (DacLoadException e)
+            {
+                AsyncLocalsError = e.Message;
+            }
+            return _asyncLocals;
+        }
+    }
+
+    public void Dispose()
+    {
+        _asyncLocals?.Dispose();
+        _reader?.Dispose();
+    }
 
     private static string? BesideRuntime(ClrRuntime runtime)
     {

@@ -12,12 +12,17 @@ namespace Sideye.Capture.Symbols;
 /// Reads one method definition of a module into a <see cref="MethodOverload"/>: its signature, parameters,
 /// and locals from the PDB; for an async method, the variables its state machine holds (parameters, hoisted
 /// locals <c>&lt;cs&gt;5__2</c>, a lambda closure's captured locals, <c>&lt;&gt;4__this</c>) under the same names
-/// the capture engine gives them (<see cref="StateMachineVariables"/>), and MoveNext's own locals as not hoisted.
+/// the capture engine gives them (<see cref="StateMachineVariables"/>), and MoveNext's own locals as not hoisted. A
+/// runtime-async method (.NET 11) has no state machine: its own arguments and locals, kept in its continuation.
 /// </summary>
 internal sealed class MethodReader
 {
     // Per hoisted local slot of MoveNext, the IL range where it is in scope (Roslyn's custom debug information).
     private static readonly Guid StateMachineHoistedLocalScopes = new("6DA9A61E-F8C7-4874-BE62-68BC5630DF71");
+
+    // MethodImplAttributes.Async (.NET 11): the runtime, not the compiler, makes the method suspendable. Not in the
+    // enum of the System.Reflection.Metadata we build against.
+    private const MethodImplAttributes RuntimeAsyncImplFlag = (MethodImplAttributes)0x2000;
 
     private readonly ModuleSymbols _module;
     private readonly MetadataReader _metadata;
@@ -85,17 +90,22 @@ internal sealed class MethodReader
 
         if (StateMachineOf(method, declaring) is ({ } stateMachine, var kind))
             return ReadStateMachine(token, signatureText, isStatic, thisType, parameters, stateMachine, kind);
+        // Runtime async (.NET 11): the method is its own body, no state machine; a suspended call keeps in its
+        // continuation whichever of these variables are live after the await it is parked at.
+        bool runtimeAsync = (method.ImplAttributes & RuntimeAsyncImplFlag) != 0;
+        VariableStorage storage = runtimeAsync ? VariableStorage.Continuation : VariableStorage.Frame;
 
         var variables = new List<MethodVariable>();
         if (capturedThis is not null)
             variables.Add(capturedThis);
         else if (thisType is not null)
-            variables.Add(new MethodVariable("this", thisType, MethodVariableKind.This, VariableStorage.Frame, null, []));
-        variables.AddRange(parameters);
+            variables.Add(new MethodVariable("this", thisType, MethodVariableKind.This, storage, null, []));
+        variables.AddRange(runtimeAsync ? parameters.Select(p => p with { Storage = storage }) : parameters);
         variables.AddRange(captured);
-        (IReadOnlyList<MethodVariable> locals, IReadOnlyList<LocalScopeRange> scopes) = Locals(handle, method, generics, VariableStorage.Frame);
+        (IReadOnlyList<MethodVariable> locals, IReadOnlyList<LocalScopeRange> scopes) = Locals(handle, method, generics, storage);
         variables.AddRange(locals);
-        return new MethodOverload(_module.ModulePath, _module.PdbPath, token, signatureText, isStatic, StateMachineKind.None, null, null, variables, scopes);
+        return new MethodOverload(_module.ModulePath, _module.PdbPath, token, signatureText, isStatic,
+            runtimeAsync ? StateMachineKind.RuntimeAsync : StateMachineKind.None, null, null, variables, scopes);
     }
 
     /// <summary>

@@ -97,7 +97,7 @@ public static class MethodVariableRecorder
     private static IEnumerable<MethodVariableRow> RowsOf(int pid, string method, string module, MethodOverload overload)
     {
         string signature = MethodDescription.ShortTypeName(overload.Signature);
-        bool stateMachine = overload.StateMachine != StateMachineKind.None;
+        bool stateMachine = overload.StateMachine is not (StateMachineKind.None or StateMachineKind.RuntimeAsync); // runtime async hoists nothing
         for (int position = 0; position < overload.Variables.Count; position++)
         {
             MethodVariable v = overload.Variables[position];
@@ -115,6 +115,7 @@ public static class MethodVariableRecorder
         StateMachineKind.Async => "async",
         StateMachineKind.Iterator => "iterator",
         StateMachineKind.AsyncIterator => "async-iterator",
+        StateMachineKind.RuntimeAsync => "runtime-async",
         _ => null,
     };
 
@@ -130,6 +131,7 @@ public static class MethodVariableRecorder
         VariableStorage.Frame => MethodVariableStorages.Frame,
         VariableStorage.StateMachine => MethodVariableStorages.StateMachine,
         VariableStorage.Closure => MethodVariableStorages.Closure,
+        VariableStorage.Continuation => MethodVariableStorages.Continuation,
         _ => MethodVariableStorages.NotHoisted,
     };
 }

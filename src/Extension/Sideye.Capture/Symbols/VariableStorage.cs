@@ -20,4 +20,11 @@ public enum VariableStorage
     /// names it), never in a suspended call. A parameter or <c>this</c> is not even there: it cannot be captured.
     /// </summary>
     NotHoisted,
+
+    /// <summary>
+    /// A runtime-async method's argument or local (.NET 11): no state machine; a suspended call saves it in its
+    /// continuation only at the awaits after which it is live (optimized code), where the runtime's async debug info
+    /// says. Running on a thread, it is a frame variable like any other.
+    /// </summary>
+    Continuation,
 }

@@ -12,7 +12,8 @@ namespace Sideye.Capture.Walk;
 /// planned column becomes a <see cref="CapturedVariable"/>. Async frames read their state machine on the
 /// heap (parameters and hoisted locals by the names the user wrote). Frames running on a thread read
 /// their arguments and locals through a DAC instance of our own (<see cref="DacFrameReader"/>), named
-/// by the PDB; it is created only when a thread runs a spec'd function. A variable with no value here
+/// by the PDB; it is created only when a thread runs a spec'd function. Suspended runtime-async calls (.NET 11) read
+/// their continuation where the runtime's async debug info says (<see cref="AsyncLocals"/>). A variable with no value here
 /// is NULL with a reason, never an error and never a guess.
 /// </summary>
 internal sealed class FrameVariableCapture : IDisposable
@@ -40,6 +41,9 @@ internal sealed class FrameVariableCapture : IDisposable
 
     /// <summary>Why thread frames could not be read (the DAC did not load), for the snapshot's warnings; null if they could.</summary>
     public string? ThreadFrameError => _dacError;
+
+    /// <summary>Why spec'd runtime-async frames could not be read (no DacDbi instance: an unknown DAC build), for the snapshot's warnings; null if they could or none was asked for.</summary>
+    public string? RuntimeAsyncError { get; private set; }
 
     public void Dispose() => _pdbLocals?.Dispose();
 
@@ -99,10 +103,12 @@ internal sealed class FrameVariableCapture : IDisposable
 
     private IReadOnlyList<CapturedVariable> CaptureFrameCore(CapturedStack stack, CapturedFrame frame, FunctionCapture function)
     {
-        // A runtime-async frame (it carries its continuation's DiagnosticIP) has no state machine box: its locals are
-        // named only by the async debug info, which ClrMD cannot read.
-        if (frame.Kind == FrameKinds.Async && frame.InstructionPointer is not null)
-            return Unavailable(function, "a runtime-async frame: its locals are named only in the runtime's async debug info, which is not read yet");
+        // A runtime-async frame (it carries its continuation's DiagnosticIP) has no state machine box: its variables are
+        // where the async debug info says, in its continuation.
+        if (frame.Kind == FrameKinds.Async && frame.InstructionPointer is ulong diagnosticIP)
+            return frame.ObjectAddress is ulong continuation
+                ? CaptureRuntimeAsyncFrame(frame, diagnosticIP, continuation, function)
+                : Unavailable(function, "a runtime-async frame without its continuation");
         if (frame.Kind == FrameKinds.Async && frame.ObjectAddress is ulong box)
             return CaptureAsyncFrame(box, function);
         if (frame.Kind == FrameKinds.Managed && stack.OsThreadId is uint tid && frame.StackPointer is ulong sp && frame.InstructionPointer is ulong ip)
@@ -269,10 +275,138 @@ internal sealed class FrameVariableCapture : IDisposable
             _dacError = $"locals of frames on threads are unavailable: {_dac.Error}";
             return null;
         }
-        _pdbLocals = new PdbLocals(_symbols);
-        _threadFrames = new FrameVariables(reader, _pdbLocals);
+        _threadFrames = new FrameVariables(reader, Pdb());
         return _threadFrames;
     }
+
+    /// <summary>
+    /// A suspended runtime-async call (.NET 11): each spec'd variable is mapped by name to its IL variable number (the
+    /// arguments, <c>this</c> first, then the PDB's locals in scope at the frame's IL offset), looked up among the
+    /// variables the JIT saved at this suspension point (the DAC's async debug info, <see cref="AsyncLocals"/>), and read
+    /// from the continuation at that offset, typed by the method's signature. Optimized code saves only what is live
+    /// after the await: anything else is NULL saying so, with what was saved.
+    /// </summary>
+    private IReadOnlyList<CapturedVariable> CaptureRuntimeAsyncFrame(CapturedFrame frame, ulong diagnosticIP, ulong continuation, FunctionCapture function)
+    {
+        if (frame.AwaitState is not int state)
+            return Unavailable(function, "the continuation's State (its suspension point) could not be read");
+        if (_runtime.GetMethodByInstructionPointer(diagnosticIP) is not { } method)
+            return Unavailable(function, $"the runtime has no method at the continuation's DiagnosticIP 0x{diagnosticIP:x}");
+        if (_dac.AsyncLocals is not { } asyncLocals)
+        {
+            RuntimeAsyncError = $"runtime-async frames' variables are unavailable: {_dac.AsyncLocalsError}";
+            return Unavailable(function, $"a runtime-async frame's variables are read through the DAC's DacDbi interface, which is not available: {_dac.AsyncLocalsError}");
+        }
+        if (!SavedAt(asyncLocals, method.MethodDesc, diagnosticIP, state, out IReadOnlyList<AsyncLocalSlot>? saved, out string? error))
+            return Unavailable(function, error);
+
+        string? module = method.Type?.Module?.Name;
+        int ilOffset = frame.IlOffset ?? -1;
+        MethodSymbols? symbols = module is null ? null : Pdb().GetMethod(module, method.MetadataToken, ilOffset);
+        if (symbols is null)
+            return Unavailable(function, $"the metadata of {frame.Method} could not be read from {module ?? "its module (no file)"}");
+
+        string where = $"suspension point {state}" + (frame.IlOffset is int il ? $" (IL_{il:x4})" : "");
+        var named = RuntimeAsyncVariables(symbols);
+        string SavedNames() => saved.Count == 0
+            ? "nothing"
+            : string.Join(", ", saved.Select(s => named.FirstOrDefault(n => n.IlVar == s.IlVarNumber).Name ?? $"IL variable {s.IlVarNumber}"));
+
+        var values = new List<CapturedVariable>(function.Variables.Count);
+        foreach (VariableCapture v in function.Variables)
+        {
+            (string Name, int IlVar, SignatureType Type)? variable = named.Where(n => n.Name == v.RootVariable).Select(n => ((string, int, SignatureType)?)n).FirstOrDefault();
+            if (variable is not { } found)
+            {
+                string reason = !symbols.HasPdb && module is not null
+                    ? $"'{v.RootVariable}' is not an argument of {frame.Method}, and its locals have no names without the PDB of {Path.GetFileName(module)}, which was not found (put {Path.ChangeExtension(Path.GetFileName(module), ".pdb")} beside it, or embed it)"
+                    : $"'{v.RootVariable}' is not an argument of {frame.Method} nor a local in scope at {where} (there: {string.Join(", ", named.Select(n => n.Name))})";
+                values.Add(new CapturedVariable(function.Function, v.Column, null, null, null, reason));
+                continue;
+            }
+            if (saved.Where(s => s.IlVarNumber == found.IlVar).Select(s => (uint?)s.Offset).FirstOrDefault() is not uint offset)
+            {
+                string reason = saved.Count == 0
+                    ? $"'{v.RootVariable}' is not saved at {where}: the runtime recorded no variable there (none is live after this await, or the code, framework ReadyToRun code for one, has no async debug info)"
+                    : $"'{v.RootVariable}' is not saved at {where}: the JIT keeps only the variables live after the await (saved here: {SavedNames()})";
+                values.Add(new CapturedVariable(function.Function, v.Column, null, null, found.Type.Name, reason));
+                continue;
+            }
+            if (!TryLocateSaved(found.Name, found.Type, continuation + offset, out ValueLocation? location, out string? locateError))
+            {
+                values.Add(new CapturedVariable(function.Function, v.Column, null, null, found.Type.Name, locateError));
+                continue;
+            }
+            values.Add(Render(function, v, location));
+        }
+        return values;
+    }
+
+    private readonly Dictionary<(ulong MethodDesc, ulong IP, int State), (IReadOnlyList<AsyncLocalSlot>? Saved, string? Error)> _saved = new();
+
+    /// <summary>The variables saved at one suspension point, memoized: calls parked at the same await share them.</summary>
+    private bool SavedAt(AsyncLocals asyncLocals, ulong methodDesc, ulong diagnosticIP, int state,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IReadOnlyList<AsyncLocalSlot>? saved,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+    {
+        if (!_saved.TryGetValue((methodDesc, diagnosticIP, state), out var known))
+        {
+            known = asyncLocals.TryRead(methodDesc, diagnosticIP, unchecked((uint)state), out IReadOnlyList<AsyncLocalSlot>? read, out string? why)
+                ? (read, null)
+                : (null, why);
+            _saved[(methodDesc, diagnosticIP, state)] = known;
+        }
+        (saved, error) = known;
+        return saved is not null;
+    }
+
+    /// <summary>
+    /// A runtime-async method's variables by IL variable number: the arguments first (<c>this</c> is 0 in an instance
+    /// method), then the IL locals the PDB names at the frame's offset, at the argument count plus their slot.
+    /// </summary>
+    private static List<(string Name, int IlVar, SignatureType Type)> RuntimeAsyncVariables(MethodSymbols symbols)
+    {
+        var result = new List<(string, int, SignatureType)>();
+        int next = 0;
+        if (symbols.ThisType is { } thisType)
+            result.Add(("this", next++, new SignatureType(thisType, IsValueType: thisType.StartsWith("ref ", StringComparison.Ordinal))));
+        for (int i = 0; i < symbols.ParameterTypes.Count; i++)
+            result.Add((symbols.ParameterNames.Count > i && symbols.ParameterNames[i] is { } name ? name : $"arg{i}", next++, symbols.ParameterTypes[i]));
+        int argumentCount = next;
+        for (int slot = 0; slot < symbols.LocalTypes.Count; slot++)
+        {
+            if (slot < symbols.LocalNames.Count && symbols.LocalNames[slot] is { } local && !Symbols.MethodReader.IsCompilerTemporary(local))
+                result.Add((local, argumentCount + slot, symbols.LocalTypes[slot]));
+        }
+        return result;
+    }
+
+    /// <summary>A saved variable's slot in the continuation, typed by its declaration (a reference's object knows its own type).</summary>
+    private bool TryLocateSaved(string name, SignatureType type, ulong address,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ValueLocation? location,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+    {
+        (location, error) = (null, null);
+        if (type.Name.StartsWith("ref ", StringComparison.Ordinal))
+        {
+            error = $"'{name}' ({type.Name}) is a by-reference variable, which a continuation cannot hold";
+            return false;
+        }
+        if (!type.IsValueType)
+        {
+            location = ValueLocation.InMemory(null, address, ClrElementType.Object);
+            return true;
+        }
+        if (_renderer.FindType(type.Name) is not { } clrType)
+        {
+            error = $"type '{type.Name}' of '{name}' is not loaded in the target (or is a generic instantiation this build cannot lay out)";
+            return false;
+        }
+        location = ValueLocation.InMemory(clrType, address);
+        return true;
+    }
+
+    private PdbLocals Pdb() => _pdbLocals ??= new PdbLocals(_symbols);
 
     private IReadOnlyList<CapturedVariable> CaptureAsyncFrame(ulong box, FunctionCapture function)
     {

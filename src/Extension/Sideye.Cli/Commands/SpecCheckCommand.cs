@@ -113,7 +113,8 @@ internal static class SpecCheckCommand
 
     /// <summary>
     /// Why a check failed where the validator's message cannot say: the function's module has no PDB (so no local
-    /// names), or the variable exists but an async method did not hoist it (so no capture can read it).
+    /// names), the variable exists but an async method did not hoist it (so no capture can read it), or it is a
+    /// runtime-async method's (readable in a suspended call only where it is live after the await).
     /// </summary>
     private static IEnumerable<(int Line, int Column, string Text)> Notes(Spec spec, TargetMethods targets)
     {
@@ -129,6 +130,13 @@ internal static class SpecCheckCommand
             foreach (CaptureSpec capture in function.Captures)
             {
                 var named = method.Overloads.SelectMany(o => o.Variables).Where(v => v.Name == capture.RootVariable).ToList();
+                if (named.Count > 0 && named.All(v => v.Storage == VariableStorage.Continuation))
+                {
+                    string what = named[0].Kind switch { MethodVariableKind.This => "'this'", MethodVariableKind.Parameter => "a parameter", _ => "a local" };
+                    yield return (capture.ExprSpan.Line, capture.ExprSpan.Column,
+                        $"{capture.ExprSpan}: note: '{capture.RootVariable}' is {what} of the runtime-async method {method.Function}: a suspended call has it only at the awaits after which it is live (optimized code saves nothing else in its continuation), and is NULL with that reason at the others.");
+                    continue;
+                }
                 if (named.Count == 0 || named.Any(v => v.Storage != VariableStorage.NotHoisted))
                     continue;
                 MethodVariable variable = named[0];

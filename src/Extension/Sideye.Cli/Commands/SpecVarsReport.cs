@@ -34,6 +34,7 @@ internal static partial class SpecVarsReport
         StateMachineKind.Async => "async ",
         StateMachineKind.Iterator => "iterator ",
         StateMachineKind.AsyncIterator => "async iterator ",
+        StateMachineKind.RuntimeAsync => "runtime-async ",
         _ => "",
     };
 
@@ -45,6 +46,8 @@ internal static partial class SpecVarsReport
             ? "  PDB    none found (beside the module or embedded): local names are unknown, only parameters are listed"
             : $"  PDB    {overload.PdbPath}");
         string scopeOf = "IL of the method";
+        if (overload.StateMachine == StateMachineKind.RuntimeAsync)
+            Line("  runtime async (MethodImpl Async, no state machine): a suspended call's arguments and locals are saved in its continuation, each only at the awaits after which it is live");
         if (overload.StateMachineType is { } stateMachine)
         {
             scopeOf = "IL of MoveNext";
@@ -148,7 +151,9 @@ internal static partial class SpecVarsReport
         {
             string count = group.Count == 1 ? "async call" : $"{group.Count} async calls";
             string awaiting = depth == 0 && stack.Awaiting is { } what ? $" awaiting {what}" : depth > 0 ? " awaiting the async method it called" : "";
-            string state = frame.AwaitState is int s ? $"await #{s} ({il} of MoveNext)" : "state unknown";
+            // A runtime-async frame (named by its continuation's DiagnosticIP) has no MoveNext: its own IL.
+            string state = frame.AwaitState is not int s ? "state unknown"
+                : frame.InstructionPointer is not null ? $"suspension point #{s} ({il})" : $"await #{s} ({il} of MoveNext)";
             return $"[async] {count}{awaiting}, suspended at {state}{at}";
         }
         string threads = string.Join(", ", group.Select(g => g.Stack).Distinct().Take(5).Select(ThreadName));
@@ -180,6 +185,7 @@ internal static partial class SpecVarsReport
         VariableStorage.Frame => v.Kind == MethodVariableKind.Local ? "frame (IL local)" : "frame (argument)",
         VariableStorage.StateMachine => $"state machine field {v.Field}",
         VariableStorage.Closure => $"closure field {v.Field}",
+        VariableStorage.Continuation => "frame; suspended: continuation, at awaits where live",
         _ when v.Kind == MethodVariableKind.Local => "not hoisted: MoveNext local, only while running on a thread",
         _ => "not hoisted: cannot be captured",
     };
