@@ -26,6 +26,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
             SnapshotTableNotFoundException e => Problem(StatusCodes.Status404NotFound, "Table not found", e.Message),
             QueryRejectedException e => Problem(StatusCodes.Status400BadRequest, e.Title, e.Message),
             QueryTimeoutException e => Problem(StatusCodes.Status504GatewayTimeout, "Query timed out", e.Message),
+            ServerBusyException e => Problem(StatusCodes.Status503ServiceUnavailable, "Server busy", e.Message),
             BadHttpRequestException e => Problem(e.StatusCode, "Bad request", e.Message),
             SpecRejectedException e => SpecProblem(e),
             Capture.SnapshotCaptureException e => Problem(StatusCodes.Status400BadRequest, "Snapshot not taken", e.Message),
@@ -34,6 +35,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems) :
         if (problem is null)
             return false;
         context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        if (exception is ServerBusyException)
+            context.Response.Headers.RetryAfter = "1";
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,

@@ -29,7 +29,8 @@ public static class QueryEndpoints
             .Produces<QueryResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         endpoints.MapPost("/api/query", RunAcrossAsync)
             .WithTags("Query")
             .WithName("QueryAllSnapshots")

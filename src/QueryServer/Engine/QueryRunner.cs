@@ -29,29 +29,93 @@ public sealed class QueryRunner(DuckDbEngine engine, QueryServerOptions options)
     private async Task<QueryResult> ExecuteAsync(string catalog, string sql, bool gate, CancellationToken aborted)
     {
         long started = Stopwatch.GetTimestamp();
-        using DuckDBConnection connection = engine.OpenConnection(catalog);
-        return await QueryDeadline.RunAsync(connection, options.QueryTimeout, aborted, token =>
+        Interlocked.Increment(ref _running);
+        try
         {
-            if (gate)
-                SqlGate.Check(connection, sql);
-            token.ThrowIfCancellationRequested();
-            IReadOnlyList<string>? described = Describe(connection, sql);
-            token.ThrowIfCancellationRequested();
-            using DuckDBCommand command = connection.CreateCommand();
-            command.CommandText = sql;
-            // Streaming, so a huge result stops at the row cap instead of being materialized first.
-            command.UseStreamingMode = true;
+            using DuckDBConnection connection = await OpenAsync(catalog, started, aborted).ConfigureAwait(false);
+            return await QueryDeadline.RunAsync(connection, options.QueryTimeout, aborted, token =>
+            {
+                try
+                {
+                    if (gate)
+                        WhileMemoryIsTaken(started, token, () => { SqlGate.Check(connection, sql); return true; });
+                    token.ThrowIfCancellationRequested();
+                    IReadOnlyList<string>? described = WhileMemoryIsTaken(started, token, () => Describe(connection, sql));
+                    token.ThrowIfCancellationRequested();
+                    return WhileMemoryIsTaken(started, token, () =>
+                    {
+                        using DuckDBCommand command = connection.CreateCommand();
+                        command.CommandText = sql;
+                        // Streaming, so a huge result stops at the row cap instead of being materialized first.
+                        command.UseStreamingMode = true;
+                        using DuckDBDataReader reader = command.ExecuteReader();
+                        return Read(reader, described, started, token);
+                    });
+                }
+                catch (DuckDBException e) when (e.ErrorType is not (DuckDBErrorType.Internal or DuckDBErrorType.Fatal))
+                {
+                    throw new QueryRejectedException("The query failed", e.Message, e);
+                }
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+        }
+    }
+
+    // DuckDB's memory_limit is one for the whole server: while a hungry query holds it, any other query (even opening its
+    // connection or parsing) is refused memory; the hostile-input concurrency test saw small correct queries answered
+    // with a 500 or a 400 "Out of Memory". So a query that runs out of memory while others run waits for memory and tries
+    // again (a hungry query ends at its own limit or deadline), answering 503 only past its deadline; one that runs out
+    // alone ran out on its own, and that is its answer (400).
+    private static readonly TimeSpan MemoryRetryPeriod = TimeSpan.FromMilliseconds(50);
+    private int _running;
+
+    private bool OthersRunning => Volatile.Read(ref _running) > 1;
+
+    private async Task<DuckDBConnection> OpenAsync(string catalog, long started, CancellationToken aborted)
+    {
+        while (true)
+        {
             try
             {
-                using DuckDBDataReader reader = command.ExecuteReader();
-                return Read(reader, described, started, token);
+                return engine.OpenConnection(catalog);
             }
-            catch (DuckDBException e) when (e.ErrorType is not (DuckDBErrorType.Internal or DuckDBErrorType.Fatal))
+            catch (DuckDBException e) when (IsOutOfMemory(e))
             {
-                throw new QueryRejectedException("The query failed", e.Message, e);
+                if (!OthersRunning || Stopwatch.GetElapsedTime(started) + MemoryRetryPeriod >= options.QueryTimeout)
+                    throw Busy(e);
+                await Task.Delay(MemoryRetryPeriod, aborted).ConfigureAwait(false);
             }
-        }).ConfigureAwait(false);
+        }
     }
+
+    private T WhileMemoryIsTaken<T>(long started, CancellationToken token, Func<T> step)
+    {
+        while (true)
+        {
+            try
+            {
+                return step();
+            }
+            catch (DuckDBException e) when (IsOutOfMemory(e) && OthersRunning && !token.IsCancellationRequested)
+            {
+                if (Stopwatch.GetElapsedTime(started) + MemoryRetryPeriod >= options.QueryTimeout)
+                    throw Busy(e);
+                token.WaitHandle.WaitOne(MemoryRetryPeriod);
+            }
+        }
+    }
+
+    // A streamed result's error reaches DuckDB.NET without its type: the message says it.
+    private static bool IsOutOfMemory(DuckDBException e) =>
+        e.ErrorType == DuckDBErrorType.OutOfMemory || e.Message.StartsWith("Out of Memory Error", StringComparison.Ordinal);
+
+    private ServerBusyException Busy(DuckDBException e) => new(
+        $"The server's query memory (DuckDB memory_limit{(options.MemoryLimit is { } l ? " " + l : "")}, shared by all queries) was used up by " +
+        $"queries running at the same time, within this query's deadline ({options.QueryTimeout.TotalSeconds:0.###} s); retry in a moment. " +
+        $"DuckDB said: {e.Message.Split('\n')[0]}", e);
 
     private QueryResult Read(DuckDBDataReader reader, IReadOnlyList<string>? described, long started, CancellationToken token)
     {
@@ -102,7 +166,7 @@ public sealed class QueryRunner(DuckDbEngine engine, QueryServerOptions options)
                 types.Add(reader.GetString(1));
             return types;
         }
-        catch (DuckDBException)
+        catch (DuckDBException e) when (!IsOutOfMemory(e))
         {
             return null;
         }
