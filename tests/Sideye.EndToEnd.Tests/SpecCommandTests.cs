@@ -177,10 +177,20 @@ public sealed partial class SpecCommandTests
         Assert.InRange(ClientId(cs), 0, 99);
     }
 
+    private static int HandlerFrames(RunResult r)
+    {
+        Match m = Regex.Match(r.Stdout, @"Frames of SlowRpc\.Server\.InfoService\.GetInfo in process \d+ \(SlowRpc\.Server\), paused [\d.]+ ms: (\d+) ");
+        return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+    }
+
     [Fact]
     public void Vars_of_the_handler_show_its_hoisted_variables_on_its_async_frames()
     {
+        // The handlers in the work come and go every ~10 ms; under CI load the server was once caught with only the one
+        // queued on the lock in flight (its clients not yet back): such a moment is taken again, up to three times.
         RunResult r = Repo.Sideye("spec", "vars", "SlowRpc.Server.InfoService.GetInfo", "--pid", Server);
+        for (int attempt = 1; attempt < 3 && HandlerFrames(r) < 2; attempt++)
+            r = Repo.Sideye("spec", "vars", "SlowRpc.Server.InfoService.GetInfo", "--pid", Server);
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("state machine SlowRpc.Server.InfoService+<GetInfo>d__", r.Stdout);
         Assert.Matches(@"(?m)^    request\s+SlowRpc\.Protos\.GetInfoRequest\s+parameter\s+state machine field request", r.Stdout);

@@ -21,7 +21,12 @@ internal static class StackStitcher
             if (chain.State == "running" && chain.OsThreadId is uint runner)
             {
                 // A .NET 11 runtime-async chain names the thread running it (its dispatcher): exact, no guessing by method.
-                int t = threads.Select((s, i) => (s, i)).FirstOrDefault(x => x.s.OsThreadId == runner && !used.Contains(x.i), (null!, -1)).Item2;
+                int t = -1;
+                for (int i = 0; i < threads.Count && t < 0; i++)
+                {
+                    if (threads[i].OsThreadId == runner && !used.Contains(i))
+                        t = i;
+                }
                 int cut = t < 0 ? -1 : DispatcherDepth(result[t].Frames);
                 if (cut < 0)
                 {
