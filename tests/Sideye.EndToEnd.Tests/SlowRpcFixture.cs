@@ -57,9 +57,17 @@ public sealed class SlowRpcFixture : IAsyncLifetime
         for (int attempt = 1; ; attempt++)
         {
             string[] snap = ["snap", "--pid", ServerPid.ToString(), "--pid", ClientPid.ToString(), "--spec", SpecPath, "--out", SnapshotsDir];
+            string crashDir = Path.Combine(Repo.Root, ".build", "crash");
+            Directory.CreateDirectory(crashDir);
             try
             {
-                LiveSnap = Repo.Run(Repo.Launcher, snap, timeout: TimeSpan.FromMinutes(2));
+                // A crash leaves a core of the snap itself (the runtime's createdump) for the post-mortem below.
+                LiveSnap = Repo.Run(Repo.Launcher, snap, timeout: TimeSpan.FromMinutes(2), env: new Dictionary<string, string>
+                {
+                    ["DOTNET_DbgEnableMiniDump"] = "1",
+                    ["DOTNET_DbgMiniDumpType"] = "2",
+                    ["DOTNET_DbgMiniDumpName"] = Path.Combine(crashDir, "sideye-snap.%p.core"),
+                });
             }
             catch (TimeoutException hung) when (attempt < 3)
             {
@@ -67,6 +75,15 @@ public sealed class SlowRpcFixture : IAsyncLifetime
                 // (the freezer and its clones go with their caller) and taken again, and the hang is kept for a post-mortem
                 // in .build/e2e-hangs.log with what the snap printed last. What the tests below check is unchanged.
                 File.AppendAllText(Path.Combine(Repo.Root, ".build", "e2e-hangs.log"), $"{DateTime.UtcNow:O} {hung.Message}\n\n");
+                continue;
+            }
+            if (LiveSnap.ExitCode >= 128 && attempt < 3)
+            {
+                // Twice (2026-12-06, both in the suite's pass on .NET 11.0.0 on a loaded machine) this snap died of
+                // SIGSEGV before printing anything; not reproduced by hand (30 runs). Its managed stack at the crash is
+                // kept in .build/e2e-hangs.log (test.sh prints it), and the snapshot is taken again.
+                File.AppendAllText(Path.Combine(Repo.Root, ".build", "e2e-hangs.log"),
+                    $"{DateTime.UtcNow:O} live snap exited {LiveSnap.ExitCode}; stderr:\n{LiveSnap.Stderr}\n{CrashStacks(crashDir)}\n");
                 continue;
             }
             Assert.True(LiveSnap.ExitCode == 0, "live snap: " + LiveSnap);
@@ -103,6 +120,19 @@ public sealed class SlowRpcFixture : IAsyncLifetime
 
         _server = await QueryServerProcess.StartAsync(SnapshotsDir, SpecPath, Path.Combine(WorkDir, "serve.log"), expectedSnapshots: 3);
         Api = _server.Api;
+    }
+
+    /// <summary>Each core a crashed snap left: SOS's managed stack of its crashing thread, then the core is removed.</summary>
+    private static string CrashStacks(string crashDir)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (string core in Directory.GetFiles(crashDir, "sideye-snap.*.core"))
+        {
+            RunResult sos = Repo.DotnetDump(["analyze", core, "-c", "clrstack", "-c", "exit"]);
+            text.AppendLine($"core {Path.GetFileName(core)}, SOS clrstack of the crashing thread:").AppendLine(sos.Stdout);
+            File.Delete(core);
+        }
+        return text.Length == 0 ? "(no core was written)" : text.ToString();
     }
 
     public Task DisposeAsync()
