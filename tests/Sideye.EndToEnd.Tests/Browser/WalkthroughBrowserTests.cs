@@ -310,10 +310,13 @@ public sealed partial class WalkthroughBrowserTests(ITestOutputHelper output) : 
 
     /// <summary>
     /// The stacks view shows the answer to its current filters: until then it keeps the last one (dimmed), and a
-    /// one-element locator such as <c>.group-threads</c> fails at once on the old list's many elements.
+    /// one-element locator such as <c>.group-threads</c> fails at once on the old list's many elements. Up to 20 s: after
+    /// a table page, its per-row link requests (50, a few hundred ms each on a loaded CI machine) hold the browser's six
+    /// connections, and the next view's answer waits behind them (a CI run: over 5 s, the default). The batch links
+    /// endpoint (one request per page) is the fix that would make this unnecessary.
     /// </summary>
     private static Task ExpectStacksLoadedAsync(IPage page) =>
-        Expect(page.GetByTestId("stack-groups")).ToHaveAttributeAsync("aria-busy", "false");
+        Expect(page.GetByTestId("stack-groups")).ToHaveAttributeAsync("aria-busy", "false", new() { Timeout = 20_000 });
 
     private async Task OpenTableAsync(IPage page, string table)
     {
@@ -326,7 +329,7 @@ public sealed partial class WalkthroughBrowserTests(ITestOutputHelper output) : 
 
     /// <summary>A table or search grid shows the answer to its current address, not the last one (kept while loading).</summary>
     private static Task ExpectGridLoadedAsync(IPage page, string grid) =>
-        Expect(page.GetByTestId(grid)).ToHaveAttributeAsync("aria-busy", "false");
+        Expect(page.GetByTestId(grid)).ToHaveAttributeAsync("aria-busy", "false", new() { Timeout = 20_000 });
 
     /// <summary>
     /// Clicks a view in the header and waits for its address. Once in about ten walks (only right after switching snapshot
