@@ -122,14 +122,15 @@ public sealed class SlowRpcFixture : IAsyncLifetime
         Api = _server.Api;
     }
 
-    /// <summary>Each core a crashed snap left: SOS's managed stack of its crashing thread, then the core is removed.</summary>
+    /// <summary>Each core a crashed snap left: SOS's managed stacks of its threads, then the core is removed.</summary>
     private static string CrashStacks(string crashDir)
     {
         var text = new System.Text.StringBuilder();
         foreach (string core in Directory.GetFiles(crashDir, "sideye-snap.*.core"))
         {
-            RunResult sos = Repo.DotnetDump(["analyze", core, "-c", "clrstack", "-c", "exit"]);
-            text.AppendLine($"core {Path.GetFileName(core)}, SOS clrstack of the crashing thread:").AppendLine(sos.Stdout);
+            // Every thread: the faulting one is a walker thread, not the core's current thread (a CI run showed only Main).
+            RunResult sos = Repo.DotnetDump(["analyze", core, "-c", "clrstack -all", "-c", "exit"]);
+            text.AppendLine($"core {Path.GetFileName(core)}, SOS clrstack of every thread:").AppendLine(sos.Stdout);
             File.Delete(core);
         }
         return text.Length == 0 ? "(no core was written)" : text.ToString();
