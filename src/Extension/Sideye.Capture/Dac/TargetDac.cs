@@ -36,10 +36,9 @@ internal sealed class TargetDac : IDisposable
             if (_created)
                 return _reader;
             _created = true;
-            string? dacPath = _dacPath ?? BesideRuntime(_runtime);
-            if (dacPath is null)
+            if (DacPath() is not { } dacPath)
             {
-                Error = $"the DAC (libmscordaccore.so) was not found next to {_runtime.ClrInfo.ModuleInfo.FileName}";
+                Error = DacNotFound;
                 return null;
             }
             try
@@ -68,10 +67,9 @@ internal sealed class TargetDac : IDisposable
             if (_asyncLocalsCreated)
                 return _asyncLocals;
             _asyncLocalsCreated = true;
-            string? dacPath = _dacPath ?? BesideRuntime(_runtime);
-            if (dacPath is null)
+            if (DacPath() is not { } dacPath)
             {
-                AsyncLocalsError = $"the DAC (libmscordaccore.so) was not found next to {_runtime.ClrInfo.ModuleInfo.FileName}";
+                AsyncLocalsError = DacNotFound;
                 return null;
             }
             try
@@ -85,6 +83,11 @@ internal sealed class TargetDac : IDisposable
             return _asyncLocals;
         }
     }
+
+    // Both readers load the same DAC: the one the target was opened with, or the one beside its runtime.
+    private string? DacPath() => _dacPath ?? BesideRuntime(_runtime);
+
+    private string DacNotFound => $"the DAC (libmscordaccore.so) was not found next to {_runtime.ClrInfo.ModuleInfo.FileName}";
 
     public void Dispose()
     {
