@@ -108,6 +108,73 @@ public sealed class CloneFaultTests : IClassFixture<CloneFaultTests.Fixture>
         AssertGoneSoon(clone, "the clone is killed (and reaped by init, the dead target's heir)");
     }
 
+    [Fact]
+    public void A_walk_that_reads_nothing_is_given_up_and_the_process_is_cloned_again()
+    {
+        // What a DAC call looping forever looks like from outside (seen on .NET 11.0.0: a lookup in a type table the
+        // runtime was growing at the frozen instant): the walk reads nothing more. The hold makes the first walk silent.
+        using var target = _fx.StartTicker();
+        RunResult snap = Repo.Run(Repo.Launcher, ["snap", "--pid", target.Pid.ToString(), "--out", Path.Combine(_fx.WorkDir, "snapshots")],
+            env: new Dictionary<string, string> { ["SIDEYE_TEST_HOLD"] = "walk-silent", ["SIDEYE_STALL_AFTER_MS"] = "1000" });
+        Assert.True(snap.ExitCode == 0, snap.ToString());
+        Assert.Single(snap.Stderr.Split('\n'), l => l.EndsWith("hold walk-silent", StringComparison.Ordinal));
+        string manifest = File.ReadAllText(Path.Combine(snap.LastLine, "snapshot.json"));
+        Assert.Contains("its first clone could not be walked (the DAC did not return for 1 s, reading nothing", manifest, StringComparison.Ordinal);
+        Assert.Contains("Ticker.Parked.WaitAsync", manifest + snap.Stderr, StringComparison.Ordinal); // the second clone's stacks
+        target.AssertRunsFreeWithNoChild(); // both clones reaped
+    }
+
+    [Fact]
+    public void A_process_whose_every_walk_stalls_is_not_captured_and_runs_on()
+    {
+        using var target = _fx.StartTicker();
+        var clock = Stopwatch.StartNew();
+        RunResult snap = Repo.Run(Repo.Launcher, ["snap", "--pid", target.Pid.ToString(), "--out", Path.Combine(_fx.WorkDir, "snapshots")],
+            env: new Dictionary<string, string> { ["SIDEYE_TEST_HOLD"] = "walk-silent,walk-silent-again", ["SIDEYE_STALL_AFTER_MS"] = "1000" });
+        Assert.True(snap.ExitCode != 0, snap.ToString());
+        Assert.Contains($"process {target.Pid} (Ticker): the DAC did not return for 1 s, reading nothing", snap.Stderr, StringComparison.Ordinal);
+        Assert.Contains("at 3 instants in a row; the process was not captured (it ran on all along). Snap it again in a moment.", snap.Stderr, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the walks given up do not hold the run ({clock.Elapsed})");
+        target.AssertRunsFreeWithNoChild();
+    }
+
+    [Fact]
+    public void A_capture_that_dies_of_SIGSEGV_is_taken_again_and_leaves_the_target_running_with_no_child()
+    {
+        // What the 11.0.0 DAC does on a half-written entry of its method instantiation table: a null dereference,
+        // which no managed code can catch. The capture runs in a child of `sideye`; the hook kills its first attempt.
+        using var target = _fx.StartTicker();
+        RunResult snap = Repo.Run(Repo.Launcher, ["snap", "--pid", target.Pid.ToString(), "--out", Path.Combine(_fx.WorkDir, "snapshots")],
+            env: new Dictionary<string, string> { ["SIDEYE_TEST_CRASH"] = "walk" });
+        Assert.True(snap.ExitCode == 0, snap.ToString());
+        Assert.Contains("crash walk", snap.Stderr, StringComparison.Ordinal);
+        Assert.Contains("the capture died of SIGSEGV", snap.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Taking the snapshot again at a new instant (2 of 3)", snap.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Ticker.Parked.WaitAsync", File.ReadAllText(Path.Combine(snap.LastLine, "snapshot.json")) + snap.Stderr, StringComparison.Ordinal);
+        target.AssertRunsFreeWithNoChild(); // the dead attempt's clone reaped by its freezer
+    }
+
+    [Fact]
+    public void Processes_walked_together_each_load_a_DAC_of_their_own_deleted_afterwards()
+    {
+        // One loaded DAC is one lock for all its instances: shared, the walks take turns, and one DAC call that never
+        // returns holds every other process's walk with it.
+        using var first = _fx.StartTicker();
+        using var second = _fx.StartTicker();
+        using var snap = HeldSnap.Start([first.Pid, second.Pid], _fx.WorkDir, "SIDEYE_TEST_HOLD", "walk");
+        int freezer = snap.WaitForHoldAndFindFreezer(holds: 2); // both clones opened (their DACs loaded), neither walked yet
+        int capturing = HeldSnap.ParentOf(freezer) ?? throw new InvalidOperationException("the freezer has no parent"); // the capture's process
+        string[] dacs = [.. File.ReadAllLines($"/proc/{capturing}/maps")
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length >= 6 && f[5].EndsWith("/libmscordaccore.so", StringComparison.Ordinal))
+            .Select(f => f[5]).Distinct()];
+        Assert.Equal(2, dacs.Length);
+        Assert.All(dacs, d => Assert.Contains("/sideye-dac-", d, StringComparison.Ordinal));
+        RunResult result = snap.Finish();
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.All(dacs, d => Assert.False(File.Exists(d), d + " is deleted after the run"));
+    }
+
     [Theory]
     [InlineData("kill", "KILL_PROCESS")]
     [InlineData("errno", "ERRNO(1)")]
@@ -167,10 +234,12 @@ public sealed class CloneFaultTests : IClassFixture<CloneFaultTests.Fixture>
 
         public int Pid => _process.Id;
 
-        public static HeldSnap Start(int target, string workDir, string variable, string step)
+        public static HeldSnap Start(int target, string workDir, string variable, string step) => Start([target], workDir, variable, step);
+
+        public static HeldSnap Start(int[] targets, string workDir, string variable, string step)
         {
             var psi = new ProcessStartInfo(Repo.Launcher) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Repo.Root };
-            foreach (string a in new[] { "snap", "--pid", target.ToString(), "--out", Path.Combine(workDir, "snapshots") })
+            foreach (string a in (string[])["snap", .. targets.SelectMany(t => new[] { "--pid", t.ToString() }), "--out", Path.Combine(workDir, "snapshots")])
                 psi.ArgumentList.Add(a);
             psi.Environment[variable] = step;
             var snap = new HeldSnap(Process.Start(psi)!, step);
@@ -181,15 +250,15 @@ public sealed class CloneFaultTests : IClassFixture<CloneFaultTests.Fixture>
             return snap;
         }
 
-        /// <summary>Waits for "hold STEP" and returns the pid of the freezer this run started.</summary>
-        public int WaitForHoldAndFindFreezer()
+        /// <summary>Waits for <paramref name="holds"/> "hold STEP" lines and returns the pid of the freezer this run started.</summary>
+        public int WaitForHoldAndFindFreezer(int holds = 1)
         {
             var clock = Stopwatch.StartNew();
             while (clock.Elapsed < TimeSpan.FromSeconds(60))
             {
                 lock (_stderr)
                 {
-                    if (_stderr.Any(l => l.EndsWith("hold " + _step, StringComparison.Ordinal)))
+                    if (_stderr.Count(l => l.EndsWith("hold " + _step, StringComparison.Ordinal)) >= holds)
                         break;
                 }
                 Assert.False(_process.HasExited, "sideye ended before holding: " + string.Join("\n", _stderr));
@@ -205,7 +274,8 @@ public sealed class CloneFaultTests : IClassFixture<CloneFaultTests.Fixture>
                     string cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
                     string stat = File.ReadAllText(Path.Combine(dir, "stat"));
                     string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    if (cmdline.Contains("sideye-freezer", StringComparison.Ordinal) && fields[1] == Pid.ToString())
+                    // The capture runs in a child of `sideye` (crash isolation), and the freezer is that child's.
+                    if (cmdline.Contains("sideye-freezer", StringComparison.Ordinal) && (fields[1] == Pid.ToString() || ParentOf(int.Parse(fields[1])) == Pid))
                         return pid;
                 }
                 catch (IOException)
@@ -213,6 +283,19 @@ public sealed class CloneFaultTests : IClassFixture<CloneFaultTests.Fixture>
                 }
             }
             throw new InvalidOperationException("no freezer child of sideye " + Pid);
+        }
+
+        public static int? ParentOf(int pid)
+        {
+            try
+            {
+                string stat = File.ReadAllText($"/proc/{pid}/stat");
+                return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
+            }
+            catch (IOException)
+            {
+                return null;
+            }
         }
 
         public RunResult Finish()

@@ -165,7 +165,6 @@ public sealed class LiveCapture
     internal ProcessCaptureResult CaptureClone(PreparedProcess prepared, FrozenProcess frozen, FreezerClient freezer, CancellationToken cancellationToken = default)
     {
         LinuxProcess process = prepared.Process;
-        var capture = new RuntimeCapture(_symbols, _plan);
         var total = Stopwatch.StartNew();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(MaxPause);
@@ -176,32 +175,52 @@ public sealed class LiveCapture
         CaptureClock clock = CaptureClock.Now("this machine's clocks when the process was cloned");
         try
         {
-            target = TargetOpener.OpenClone(process, frozen);
-            for (int gcRetries = 1; !HeapWalkable(target) && gcRetries <= MaxGcRetries && !deadline.IsCancellationRequested; gcRetries++)
-            {
-                target.Dispose();
-                target = null;
-                Release(freezer, process, warnings);
-                held = false;
-                Thread.Sleep(GcRetryDelay);
-                frozen = freezer.Freeze([process.Pid], MaxPause).Processes[0];
-                if (frozen.Error is not null)
-                    throw new TargetException(process.Describe(), $"could not be frozen again after a garbage collection: {frozen.Error}");
-                held = true;
-                clock = CaptureClock.Now("this machine's clocks when the process was cloned");
-                _progress($"{process.Describe()}: frozen during a garbage collection; froze it again {GcRetryDelay.TotalMilliseconds:0} ms later ({gcRetries} time(s))");
-                target = TargetOpener.OpenClone(process, frozen);
-            }
-            TestHold.At("walk", _progress);
-            var walkClock = Stopwatch.StartNew();
             RuntimeWalk walk;
-            try
+            var walkClock = Stopwatch.StartNew();
+            for (int stalls = 0; ; stalls++)
             {
-                walk = capture.Walk(target.Runtime, prepared.Types, dacPath: target.DacPath, cancellationToken: deadline.Token, clock: clock);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new TargetException(process.Describe(), $"the walk of its clone did not finish within {MaxPause.TotalSeconds:0} s; the process was not captured (it ran on all along).");
+                target = TargetOpener.OpenClone(process, frozen);
+                for (int gcRetries = 1; !HeapWalkable(target) && gcRetries <= MaxGcRetries && !deadline.IsCancellationRequested; gcRetries++)
+                {
+                    target.Dispose();
+                    target = null;
+                    (frozen, clock) = FreezeAgain(freezer, process, warnings, ref held, "after a garbage collection");
+                    _progress($"{process.Describe()}: frozen during a garbage collection; froze it again {GcRetryDelay.TotalMilliseconds:0} ms later ({gcRetries} time(s))");
+                    target = TargetOpener.OpenClone(process, frozen);
+                }
+                TestHold.At("walk", _progress);
+                TestHold.CrashAt("walk", _progress);
+                walkClock.Restart();
+                (OpenedTarget opened, CaptureClock at, string silent) = (target, clock, stalls == 0 ? "walk-silent" : "walk-silent-again");
+                try
+                {
+                    // Each attempt its own RuntimeCapture: a walk given up may still be running.
+                    var capture = new RuntimeCapture(_symbols, _plan);
+                    walk = StallGuard.Run(
+                        () =>
+                        {
+                            TestHold.At(silent, _progress);
+                            return capture.Walk(opened.Runtime, prepared.Types, dacPath: opened.DacPath, cancellationToken: deadline.Token, clock: at);
+                        },
+                        () => opened.Reads ?? 0, $"sideye-dac-{process.Pid}");
+                    break;
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new TargetException(process.Describe(), $"the walk of its clone did not finish within {MaxPause.TotalSeconds:0} s; the process was not captured (it ran on all along).");
+                }
+                catch (WalkStalledException e)
+                {
+                    target.Abandon(); // a thread runs in its DAC for good: never disposed
+                    target = null;
+                    if (stalls >= MaxStallRetries)
+                        throw new TargetException(process.Describe(), $"{e.Message}, at {stalls + 1} instants in a row; the process was not captured (it ran on all along). Snap it again in a moment.");
+                    (frozen, clock) = FreezeAgain(freezer, process, warnings, ref held, "after a stalled walk");
+                    string why = $"its first {(stalls == 0 ? "clone" : $"{stalls + 1} clones")} could not be walked ({e.Message}): walked one taken {e.Idle.TotalSeconds:0} s later";
+                    warnings.RemoveAll(w => w.StartsWith("its first ", StringComparison.Ordinal));
+                    warnings.Add(why);
+                    _progress($"{process.Describe()}: {why}");
+                }
             }
             string? version = target.RuntimeVersion;
             target.Dispose();
@@ -223,6 +242,24 @@ public sealed class LiveCapture
             if (held)
                 Release(freezer, process, warnings);
         }
+    }
+
+    /// <summary>How often a process whose clone's walk stalled (<see cref="WalkStalledException"/>) is cloned again.</summary>
+    public int MaxStallRetries { get; init; } = 2;
+
+    /// <summary>
+    /// Releases the process's clone and freezes it again a moment later (the last freeze is the pause reported).
+    /// </summary>
+    private (FrozenProcess Frozen, CaptureClock Clock) FreezeAgain(FreezerClient freezer, LinuxProcess process, List<string> warnings, ref bool held, string why)
+    {
+        Release(freezer, process, warnings);
+        held = false;
+        Thread.Sleep(GcRetryDelay);
+        FrozenProcess frozen = freezer.Freeze([process.Pid], MaxPause).Processes[0];
+        if (frozen.Error is not null)
+            throw new TargetException(process.Describe(), $"could not be frozen again {why}: {frozen.Error}");
+        held = true;
+        return (frozen, CaptureClock.Now("this machine's clocks when the process was cloned"));
     }
 
     /// <summary>Has the clone killed and reaped; returns the memory it held of its own (-1 when unknown).</summary>

@@ -80,6 +80,59 @@ internal sealed unsafe class DacFrameReader : IDisposable
     }
 
     /// <summary>
+    /// The IL offset of the entry of the IL-to-native map that starts exactly at <paramref name="address"/>, in the
+    /// native code that contains it; -1 when no entry starts there.
+    /// </summary>
+    /// <remarks>
+    /// For a runtime-async continuation's <c>DiagnosticIP</c>, which is the start of its await's entry. Not ClrMD's
+    /// <c>ClrMethod.ILOffsetMap</c>: it maps the method's current entry point, which can be code the runtime was
+    /// publishing at the frozen instant (the 11.0.0 DAC then dereferences a null pointer and the whole process dies of
+    /// SIGSEGV), and a version other than the one the continuation came from. The address itself is code that ran.
+    /// </remarks>
+    public int ILOffsetStartingAt(ulong address)
+    {
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_process == 0, this);
+            if (XclrData.StartEnumMethodInstancesByAddress(_process, address, out ulong handle) != XclrData.S_OK)
+                return -1;
+            try
+            {
+                while (XclrData.EnumMethodInstanceByAddress(_process, ref handle, out nint instance) == XclrData.S_OK && instance != 0)
+                {
+                    try
+                    {
+                        uint needed = 0;
+                        if (XclrData.GetILAddressMap(instance, 0, &needed, null) != XclrData.S_OK || needed == 0)
+                            continue;
+                        var map = new XclrData.ILAddressMapEntry[needed];
+                        fixed (XclrData.ILAddressMapEntry* entries = map)
+                        {
+                            if (XclrData.GetILAddressMap(instance, needed, &needed, entries) != XclrData.S_OK)
+                                continue;
+                        }
+                        foreach (XclrData.ILAddressMapEntry entry in map.AsSpan(0, (int)Math.Min(needed, (uint)map.Length)))
+                        {
+                            if (entry.StartAddress == address && (int)entry.ILOffset >= 0)
+                                return (int)entry.ILOffset;
+                        }
+                        return -1;
+                    }
+                    finally
+                    {
+                        XclrData.Release(instance);
+                    }
+                }
+                return -1;
+            }
+            finally
+            {
+                XclrData.EndEnumMethodInstancesByAddress(_process, handle);
+            }
+        }
+    }
+
+    /// <summary>
     /// The IL offset of the instruction at <paramref name="address"/> in the native code that contains it, or -1
     /// (prolog, epilog, unmapped, not managed code).
     /// </summary>

@@ -22,6 +22,7 @@ internal sealed class CachingDataReader : IDataReader, IDisposable
 
     private readonly Func<ModuleInfo, bool>? _modules;
     private readonly IDisposable? _owned;
+    private long _reads;
 
     /// <param name="modules">Which native modules to report (all when null).</param>
     /// <param name="owned">Disposed with this reader (the inner reader, when nobody else owns it).</param>
@@ -39,6 +40,9 @@ internal sealed class CachingDataReader : IDataReader, IDisposable
     public int ProcessId => _inner.ProcessId;
     public int PointerSize => _inner.PointerSize;
 
+    /// <summary>How many reads were asked of this reader: a walk's sign of life (<see cref="StallGuard"/>).</summary>
+    public long Reads => Volatile.Read(ref _reads);
+
     public IEnumerable<ModuleInfo> EnumerateModules() => _modules is null ? _inner.EnumerateModules() : _inner.EnumerateModules().Where(_modules);
 
     public bool GetThreadContext(uint threadID, uint contextFlags, Span<byte> context) =>
@@ -53,6 +57,7 @@ internal sealed class CachingDataReader : IDataReader, IDisposable
 
     public int Read(ulong address, Span<byte> buffer)
     {
+        Interlocked.Increment(ref _reads);
         if (buffer.Length > PageSize)
             return _inner.Read(address, buffer); // large reads gain nothing from the cache
         lock (_lock)

@@ -19,4 +19,13 @@ internal static partial class Posix
 
     /// <summary>Stops every thread of a process at once (group-stop); ptrace can still attach to it.</summary>
     public static void Stop(int pid) => _ = kill(pid, SIGSTOP);
+
+    [LibraryImport("libc")]
+    private static partial nuint strlen(nint text);
+
+    /// <summary>
+    /// For the fault tests: a null dereference in native code, as the DAC makes, which kills this process with SIGSEGV
+    /// (a SIGSEGV sent with kill() does not: the runtime's handler ignores one that is not a fault).
+    /// </summary>
+    public static void Segfault() => _ = strlen(0);
 }

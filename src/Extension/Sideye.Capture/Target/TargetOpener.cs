@@ -95,6 +95,21 @@ public static partial class TargetOpener
         return CreateRuntime(dataTarget, who, owner: null);
     }
 
+    private static ClrRuntime CreateRuntime(ClrInfo clr, string dac, string who, string? version)
+    {
+        try
+        {
+            return clr.CreateRuntime(dac, ignoreMismatch: true);
+        }
+        catch (Exception e)
+        {
+            throw Mismatch(who, dac, version, e);
+        }
+    }
+
+    private static TargetException Mismatch(string who, string dac, string? version, Exception e) =>
+        new(who, $"the DAC at {dac} does not match the target's runtime ({version ?? "unknown version"}): {e.Message}. Install the exact runtime version the target ran.", e);
+
     private static OpenedTarget CreateRuntime(DataTarget dataTarget, string who, DataTarget? owner)
     {
         try
@@ -107,18 +122,25 @@ public static partial class TargetOpener
             string dac = DacBeside(runtimeFile);
             if (!File.Exists(dac))
                 throw new TargetException(who, $"the runtime's data access library (DAC) was not found at {dac}. Install .NET runtime {version ?? "(unknown version)"} on this machine, or analyze the dump where it was taken.");
+            // Runtime 10.x reports version 0.0 to ClrMD 4.2, so the default lookup finds no DAC; the DAC
+            // beside the target's libcoreclr.so is the matching one by construction. Each target loads a copy of its own.
+            PrivateDac copy = PrivateDac.Of(dac);
             ClrRuntime runtime;
             try
             {
-                // Runtime 10.x reports version 0.0 to ClrMD 4.2, so the default lookup finds no DAC; the DAC
-                // beside the target's libcoreclr.so is the matching one by construction.
-                runtime = clr.CreateRuntime(dac, ignoreMismatch: true);
+                runtime = clr.CreateRuntime(copy.Path, ignoreMismatch: true);
+            }
+            catch (Exception) when (copy.Path != dac)
+            {
+                copy.Dispose(); // a copy that cannot be loaded (a noexec temp folder): the original, shared, as before
+                copy = PrivateDac.Unshared(dac);
+                runtime = CreateRuntime(clr, dac, who, version);
             }
             catch (Exception e)
             {
-                throw new TargetException(who, $"the DAC at {dac} does not match the target's runtime ({version ?? "unknown version"}): {e.Message}. Install the exact runtime version the target ran.", e);
+                throw Mismatch(who, dac, version, e);
             }
-            return new OpenedTarget(dataTarget, runtime, dac, who, version, owner);
+            return new OpenedTarget(dataTarget, runtime, copy, who, version, owner);
         }
         catch
         {

@@ -13,6 +13,7 @@ internal sealed class FrameSymbolizer
     private readonly TypeLayoutCache _cache;
     private readonly TargetDac? _dac;
     private readonly Dictionary<ulong, int> _ilOffsets = new();
+    private readonly Dictionary<ulong, int> _awaitOffsets = new(); // by DiagnosticIP: thousands of continuations share a few awaits
 
     /// <param name="dac">Where thread frames' IL offsets come from (exact per code version); null for async-only use.</param>
     public FrameSymbolizer(SymbolCache symbols, TypeLayoutCache cache, TargetDac? dac = null)
@@ -53,19 +54,13 @@ internal sealed class FrameSymbolizer
     /// <summary>
     /// A runtime-async method suspended at an await, named from its continuation's <c>DiagnosticIP</c>. That address is
     /// the start of the await's entry in the IL-to-native map: an exact match only (the entry before it, which a lookup
-    /// by range returns, is the wrong await); no match leaves the IL offset and line unknown.
+    /// by range returns, is the wrong await); no match, or no DAC of ours, leaves the IL offset and line unknown.
     /// </summary>
     public CapturedFrame RuntimeAsyncFrame(ClrMethod method, ulong diagnosticIP, int? state, ulong continuation)
     {
-        int? il = null;
-        foreach (ILToNativeMap entry in method.ILOffsetMap)
-        {
-            if (entry.StartAddress == diagnosticIP && entry.ILOffset >= 0)
-            {
-                il = entry.ILOffset;
-                break;
-            }
-        }
+        if (!_awaitOffsets.TryGetValue(diagnosticIP, out int offset))
+            _awaitOffsets[diagnosticIP] = offset = _dac?.Reader?.ILOffsetStartingAt(diagnosticIP) ?? -1;
+        int? il = offset >= 0 ? offset : null;
         ClrModule? module = method.Type?.Module;
         SourceLocation? where = null;
         if (il is int ilOffset && module is not null)

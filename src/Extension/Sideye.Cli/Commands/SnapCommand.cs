@@ -3,6 +3,7 @@ using Sideye.Capture;
 using Sideye.Capture.Engine;
 using Sideye.Capture.Target;
 using Sideye.Capture.Walk;
+using Sideye.Cli.Isolation;
 using Sideye.Snapshot;
 using Sideye.SpecCompiler;
 
@@ -48,6 +49,10 @@ internal static class SnapCommand
         // resume and detach every target.
         command.SetAction(async (parse, cancellationToken) =>
         {
+            // A live capture runs in a child process, taken again if a DAC crash kills it (see CrashIsolation).
+            if (parse.GetValue(dump) is null && CrashIsolation.Enabled && !CrashIsolation.InWorker)
+                return await CrashIsolation.SuperviseAsync(CliConsole.Progress, cancellationToken);
+            CrashIsolation.BindToSupervisor();
             SnapshotOutcome outcome;
             try
             {

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Sideye.Cli.Isolation;
+
+/// <summary>
+/// Runs a live capture in a child process of ours and takes it again when that child dies of a signal.
+/// </summary>
+/// <remarks>
+/// The runtime's DAC reads a frozen instant as if every structure in it were consistent. Some the runtime updates
+/// without a lock, and an instant can catch one half-written: on .NET 11.0.0 the table of generic and async-variant
+/// method instantiations, which the DAC enumerates to map a code address to IL offsets, had an entry with no method
+/// yet, and the DAC dereferenced it: SIGSEGV, which no managed code can catch (about one snapshot in five of a freshly
+/// started service; none once it has warmed up). A crash in the child loses only that attempt: its freezer sees it die
+/// and lets its clones go (the targets have run on all along), and the next attempt freezes a new instant. The child
+/// dies with us (PR_SET_PDEATHSIG), so killing `sideye` still stops the capture.
+/// </remarks>
+internal static class CrashIsolation
+{
+    private const string WorkerVariable = "SIDEYE_CAPTURE_WORKER"; // the supervisor's pid, in the child
+    private const int Attempts = 3;
+
+    /// <summary>True in the child (it captures itself); false in the supervisor, or when isolation is off.</summary>
+    public static bool InWorker => Environment.GetEnvironmentVariable(WorkerVariable) is not null;
+
+    /// <summary>SIDEYE_CRASH_ISOLATION=0 captures in this process (a debugger attached to `sideye`).</summary>
+    public static bool Enabled => Environment.GetEnvironmentVariable("SIDEYE_CRASH_ISOLATION") != "0";
+
+    /// <summary>In the child: dies with the supervisor (or exits now if it is already gone).</summary>
+    public static void BindToSupervisor()
+    {
+        if (!int.TryParse(Environment.GetEnvironmentVariable(WorkerVariable), out int supervisor))
+            return;
+        _ = prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != supervisor)
+            Environment.Exit(130); // it died before the binding took: nobody waits for this capture
+    }
+
+    /// <summary>Runs this same command line in a child until it ends by itself (not by a signal), at most 3 times.</summary>
+    public static async Task<int> SuperviseAsync(Action<string> progress, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            using Process child = StartWorker(attempt);
+            using (cancellationToken.Register(() => Signal(child, SIGTERM))) // Ctrl-C reaches it from the terminal too
+                await child.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            int code = child.ExitCode;
+            if (code <= 128 || code > 128 + 64 || cancellationToken.IsCancellationRequested)
+                return code;
+            string signal = (code - 128) switch { 11 => "SIGSEGV", 6 => "SIGABRT", 7 => "SIGBUS", 4 => "SIGILL", 9 => "SIGKILL", int n => $"signal {n}" };
+            if (attempt == Attempts)
+            {
+                progress($"error: the capture died of {signal} {Attempts} times in a row; nothing was captured. Every target ran on all along. Set SIDEYE_CRASH_ISOLATION=0 and run it under a debugger to see where.");
+                return code;
+            }
+            progress($"the capture died of {signal} (the runtime's DAC reading a structure the target was updating at the frozen instant); every target ran on all along. Taking the snapshot again at a new instant ({attempt + 1} of {Attempts})");
+        }
+    }
+
+    private static Process StartWorker(int attempt)
+    {
+        string[] args = Environment.GetCommandLineArgs();
+        string self = Environment.ProcessPath ?? throw new InvalidOperationException("the path of this process is unknown");
+        var start = new ProcessStartInfo(self) { UseShellExecute = false }; // stdin, stdout and stderr are ours
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+            start.ArgumentList.Add(typeof(CrashIsolation).Assembly.Location); // `dotnet sideye.dll ...`
+        foreach (string arg in args.Skip(1))
+            start.ArgumentList.Add(arg);
+        start.Environment[WorkerVariable] = Environment.ProcessId.ToString();
+        start.Environment["SIDEYE_CAPTURE_ATTEMPT"] = attempt.ToString();
+        return Process.Start(start) ?? throw new InvalidOperationException($"could not start {self}");
+    }
+
+    private static void Signal(Process process, int signal)
+    {
+        try
+        {
+            if (!process.HasExited)
+                _ = kill(process.Id, signal);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    private const int PR_SET_PDEATHSIG = 1;
+    private const int SIGKILL = 9;
+    private const int SIGTERM = 15;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int prctl(int option, ulong arg2);
+
+    [DllImport("libc")]
+    private static extern int getppid();
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+}
