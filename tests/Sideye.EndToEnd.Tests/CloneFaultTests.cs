@@ -77,12 +77,15 @@ public sealed class CloneFaultTests : IClassFixture<CloneFaultTests.Fixture>
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the server's capture never held at the walk: " + File.ReadAllText(log));
         List<(int Pid, char State)> children = self.Children();
         int clone = Assert.Single(children, c => c.State is 't' or 'T').Pid;
-        int freezer = Assert.Single(children, c => File.ReadAllText($"/proc/{c.Pid}/cmdline").Contains("sideye-freezer", StringComparison.Ordinal)).Pid;
+        // The server captures in a `sideye snap` process of its own (crash isolation), whose child the freezer is.
+        int capturing = Assert.Single(children, c => File.ReadAllText($"/proc/{c.Pid}/cmdline").Split('\0').Contains("snap")).Pid;
+        int freezer = Assert.Single(new Target(capturing, log, ticks: false).Children(), c => File.ReadAllText($"/proc/{c.Pid}/cmdline").Contains("sideye-freezer", StringComparison.Ordinal)).Pid;
 
         try
         {
             Kill(server.Pid);
             await Assert.ThrowsAnyAsync<Exception>(() => capture);
+            AssertGoneSoon(capturing, "the capture process dies with the server");
             AssertGoneSoon(freezer, "the freezer sees its caller gone although the clone holds its input open");
             AssertGoneSoon(clone, "the freezer kills the clone it held when its caller dies");
         }
@@ -91,6 +94,27 @@ public sealed class CloneFaultTests : IClassFixture<CloneFaultTests.Fixture>
             if (Directory.Exists($"/proc/{freezer}"))
                 Kill(freezer); // a failed run must not leave them: the clone dies with its tracer (PTRACE_O_EXITKILL)
         }
+    }
+
+    [Fact]
+    public async Task A_query_server_whose_capture_dies_of_SIGSEGV_stays_up_and_answers_with_the_snapshot_taken_again()
+    {
+        // In-process, the DAC's null dereference would take the whole server down (and every user's session with it).
+        using var target = _fx.StartTicker();
+        string dir = Path.Combine(_fx.WorkDir, "crash-" + Guid.NewGuid().ToString("N")[..6]);
+        Directory.CreateDirectory(Path.Combine(dir, "snapshots"));
+        string spec = Path.Combine(dir, "sideye.yaml");
+        File.WriteAllText(spec, "functions: []\n");
+        string log = Path.Combine(dir, "serve.log");
+        using QueryServerProcess server = await QueryServerProcess.StartAsync(Path.Combine(dir, "snapshots"), spec, log, expectedSnapshots: 0,
+            allowCapture: true, environment: new Dictionary<string, string> { ["SIDEYE_TEST_CRASH"] = "walk" });
+        (int status, JsonElement body) = await server.Api.PostJsonAsync("/api/snapshots", new { pids = new[] { target.Pid } });
+        Assert.True(status == 201, $"{status}: {body}\n{File.ReadAllText(log)}");
+        Assert.Contains("the capture died of SIGSEGV", File.ReadAllText(log), StringComparison.Ordinal);
+        Assert.Equal("running", server.State);
+        JsonElement listed = await server.Api.GetJsonAsync("/api/snapshots"); // and serves what it took
+        Assert.Contains(body.GetProperty("snapshot").GetProperty("id").GetString()!, listed.ToString(), StringComparison.Ordinal);
+        target.AssertRunsFreeWithNoChild();
     }
 
     [Fact]
@@ -152,6 +176,29 @@ public sealed class CloneFaultTests : IClassFixture<CloneFaultTests.Fixture>
         Assert.Contains("Taking the snapshot again at a new instant (2 of 3)", snap.Stderr, StringComparison.Ordinal);
         Assert.Contains("Ticker.Parked.WaitAsync", File.ReadAllText(Path.Combine(snap.LastLine, "snapshot.json")) + snap.Stderr, StringComparison.Ordinal);
         target.AssertRunsFreeWithNoChild(); // the dead attempt's clone reaped by its freezer
+    }
+
+    [Fact]
+    public void A_dump_whose_walk_reads_nothing_fails_saying_to_take_another_dump()
+    {
+        using var target = _fx.StartTicker();
+        string dump = Path.Combine(_fx.WorkDir, $"ticker-{target.Pid}.dmp");
+        RunResult collect = Repo.DotnetDump(["collect", "-p", target.Pid.ToString(), "-o", dump, "--type", "Full"]);
+        Assert.True(collect.ExitCode == 0, collect.ToString());
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            RunResult snap = Repo.Run(Repo.Launcher, ["snap", "--dump", dump, "--out", Path.Combine(_fx.WorkDir, "snapshots")],
+                env: new Dictionary<string, string> { ["SIDEYE_TEST_HOLD"] = "walk-silent", ["SIDEYE_STALL_AFTER_MS"] = "1000" });
+            Assert.True(snap.ExitCode == 2, snap.ToString());
+            Assert.Contains($"dump {dump}: the DAC did not return for 1 s, reading nothing", snap.Stderr, StringComparison.Ordinal);
+            Assert.Contains("every walk of it would stall: take another dump.", snap.Stderr, StringComparison.Ordinal);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"given up at once ({clock.Elapsed})");
+        }
+        finally
+        {
+            File.Delete(dump);
+        }
     }
 
     [Fact]

@@ -22,12 +22,29 @@ public sealed class DumpCapture
     public ProcessCaptureResult Capture(string dumpPath, CancellationToken cancellationToken = default)
     {
         var sw = Stopwatch.StartNew();
-        using OpenedTarget target = TargetOpener.OpenDump(dumpPath);
-        return CaptureRuntime(target.Runtime, target.DataTarget.DataReader.ProcessId, target.RuntimeVersion, dumpPath, sw, target.DacPath, cancellationToken);
+        OpenedTarget? target = TargetOpener.OpenDump(dumpPath);
+        try
+        {
+            OpenedTarget opened = target;
+            return CaptureRuntime(target.Runtime, target.DataTarget.DataReader.ProcessId, target.RuntimeVersion, dumpPath, sw, target.DacPath, cancellationToken,
+                reads: () => opened.Reads ?? 0);
+        }
+        catch (WalkStalledException e)
+        {
+            target.Abandon(); // a thread runs in its DAC for good: never disposed
+            target = null;
+            throw new TargetException($"dump {dumpPath}", $"{e.Message}. The dump holds that one instant, so every walk of it would stall: take another dump.");
+        }
+        finally
+        {
+            target?.Dispose();
+        }
     }
 
     /// <summary>Captures a runtime someone else opened (the dotnet-dump extension passes the host's).</summary>
-    public ProcessCaptureResult CaptureRuntime(Microsoft.Diagnostics.Runtime.ClrRuntime runtime, int pid, string? runtimeVersion, string dumpPath, Stopwatch? sw = null, string? dacPath = null, CancellationToken cancellationToken = default)
+    /// <param name="reads">The dump's read count: the walk is given up when it stops growing (<see cref="StallGuard"/>); null: not guarded.</param>
+    public ProcessCaptureResult CaptureRuntime(Microsoft.Diagnostics.Runtime.ClrRuntime runtime, int pid, string? runtimeVersion, string dumpPath, Stopwatch? sw = null, string? dacPath = null, CancellationToken cancellationToken = default,
+        Func<long>? reads = null)
     {
         sw ??= Stopwatch.StartNew();
         var capture = new RuntimeCapture(_symbols, _plan);
@@ -35,7 +52,12 @@ public sealed class DumpCapture
         if (coverage < 0.5)
             throw new TargetException($"dump {dumpPath}", $"has no GC heap (a mini dump? {Math.Round(coverage * 100)}% of its heap pages are in it). Sideye needs the heap for async stacks and variables: collect with `dotnet-dump collect --type Full` (or `--type Heap`).");
         BuiltIns.CaptureClock? clock = File.Exists(dumpPath) ? BuiltIns.CaptureClock.OfDump(dumpPath) : null;
-        RuntimeWalk walk = capture.Walk(runtime, new Walk.TypeLayoutCache(), dacPath: dacPath, cancellationToken: cancellationToken, clock: clock);
+        RuntimeWalk Walk() => capture.Walk(runtime, new Walk.TypeLayoutCache(), dacPath: dacPath, cancellationToken: cancellationToken, clock: clock);
+        RuntimeWalk walk = reads is null ? Walk() : StallGuard.Run(() =>
+        {
+            TestHold.At("walk-silent", Progress ?? (_ => { }));
+            return Walk();
+        }, reads, $"sideye-dump-{pid}");
         string? cmdline = RuntimeCapture.ReadCommandLine(runtime);
         string name = cmdline is null ? "?" : ProcessNameFrom(cmdline);
         runtimeVersion ??= Target.RuntimeVersion.Of(runtime.ClrInfo); // a host opened the runtime (dotnet-dump)

@@ -213,6 +213,7 @@ public sealed class LiveCapture
                 {
                     target.Abandon(); // a thread runs in its DAC for good: never disposed
                     target = null;
+                    cancellationToken.ThrowIfCancellationRequested();
                     if (stalls >= MaxStallRetries)
                         throw new TargetException(process.Describe(), $"{e.Message}, at {stalls + 1} instants in a row; the process was not captured (it ran on all along). Snap it again in a moment.");
                     (frozen, clock) = FreezeAgain(freezer, process, warnings, ref held, "after a stalled walk");

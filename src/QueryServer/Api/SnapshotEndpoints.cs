@@ -77,7 +77,8 @@ public static class SnapshotEndpoints
             // Not tied to the request: a capture half-done when the client goes away still resumes every target and is kept.
             TakenSnapshot taken = await taker.TakeAsync(
                 new SnapshotRequest([.. body.Pids.Distinct()], body.PauseMode, current.Plan,
-                    current.Yaml.Length == 0 ? null : $"{current.Path ?? "the query server's spec"} (version {current.Version})", catalog.RootDirectory),
+                    current.Yaml.Length == 0 ? null : $"{current.Path ?? "the query server's spec"} (version {current.Version})", catalog.RootDirectory,
+                    current.Yaml.Length == 0 ? null : current.Yaml),
                 CancellationToken.None).ConfigureAwait(false);
             await catalog.ScanAsync(CancellationToken.None).ConfigureAwait(false);
             LoadedSnapshot loaded = catalog.Get(System.IO.Path.GetFileName(taken.Directory));

@@ -8,4 +8,5 @@ namespace Sideye.QueryServer.Capture;
 /// <param name="Plan">What to capture: the spec in force's.</param>
 /// <param name="Spec">Which spec it was (its file and version), recorded in the snapshot's manifest; null for none.</param>
 /// <param name="OutDirectory">The snapshots folder the server serves.</param>
-public sealed record SnapshotRequest(IReadOnlyList<int> Pids, string? PauseMode, CapturePlan Plan, string? Spec, string OutDirectory);
+/// <param name="SpecYaml">The text of that spec (null for none): a capture made in another process compiles it again.</param>
+public sealed record SnapshotRequest(IReadOnlyList<int> Pids, string? PauseMode, CapturePlan Plan, string? Spec, string OutDirectory, string? SpecYaml = null);

@@ -24,7 +24,7 @@ public static class CaptureEngine
             MaxPause = request.MaxPause,
             PauseMode = request.PauseMode,
             Plan = plan,
-            SpecPath = request.SpecPath is null ? null : request.Plan is null ? Path.GetFullPath(request.SpecPath) : request.SpecPath,
+            SpecPath = request.SpecLabel ?? (request.SpecPath is null ? null : request.Plan is null ? Path.GetFullPath(request.SpecPath) : request.SpecPath),
         };
         switch (request.Target)
         {

@@ -21,6 +21,12 @@ public sealed record CaptureRequest(CaptureTarget Target)
     /// </summary>
     public SpecCompiler.CapturePlan? Plan { get; init; }
 
+    /// <summary>
+    /// How the manifest names the spec, when not by <see cref="SpecPath"/> (the query server's spec in force, written
+    /// to a temporary file for a capture made in a process of its own).
+    /// </summary>
+    public string? SpecLabel { get; init; }
+
     /// <summary>How live processes are paused.</summary>
     public PauseMode PauseMode { get; init; } = SnapshotSession.DefaultPauseMode;
 

@@ -10,7 +10,7 @@ namespace Sideye.Capture.Target;
 /// the target is stopped its memory cannot change, so each page needs to be read once. This is the
 /// largest single saving in the pause. Only valid while the target stays paused: create one per pause.
 /// </summary>
-internal sealed class CachingDataReader : IDataReader, IDisposable
+internal sealed class CachingDataReader : IDataReader, IReadCount, IDisposable
 {
     private const int PageShift = 14;
     private const int PageSize = 1 << PageShift;

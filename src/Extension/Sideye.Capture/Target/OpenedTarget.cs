@@ -14,13 +14,13 @@ public sealed class OpenedTarget : IDisposable
 
     private readonly DataTarget? _attachment;
     private readonly PrivateDac _dac;
-    private readonly CachingDataReader? _memory;
+    private readonly IReadCount? _memory;
 
     internal OpenedTarget(DataTarget dataTarget, ClrRuntime runtime, PrivateDac dac, string description, string? runtimeVersion, DataTarget? attachment = null)
     {
         _attachment = attachment;
         _dac = dac;
-        _memory = dataTarget.DataReader as CachingDataReader;
+        _memory = dataTarget.DataReader as IReadCount;
         DataTarget = dataTarget;
         Runtime = runtime;
         Description = description;
@@ -36,7 +36,7 @@ public sealed class OpenedTarget : IDisposable
     public string Description { get; }
     public string? RuntimeVersion { get; }
 
-    /// <summary>How many memory reads were made of a paused process or clone; null for a dump.</summary>
+    /// <summary>How many memory reads were made of a paused process, a clone or a dump; null when not counted.</summary>
     internal long? Reads => _memory?.Reads;
 
     /// <summary>

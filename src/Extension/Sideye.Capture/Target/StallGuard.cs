@@ -20,7 +20,10 @@ internal static class StallGuard
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>The walk's result, or its exception; throws <see cref="WalkStalledException"/> when it stalled.</summary>
+    /// <summary>
+    /// The walk's result, or its exception; throws <see cref="WalkStalledException"/> when it stalled. Cancellation is
+    /// the walk's to observe (Ctrl-C): until it returns, its target is in use and must not be disposed.
+    /// </summary>
     /// <param name="reads">The target's read count (it must grow while the walk is alive).</param>
     public static T Run<T>(Func<T> walk, Func<long> reads, string threadName)
     {

@@ -92,7 +92,9 @@ public static partial class TargetOpener
         {
             throw new TargetException(who, $"cannot be read as a core dump: {e.Message.TrimEnd('.')}. Create one with `dotnet-dump collect -p PID` (type Full or Heap).", e);
         }
-        return CreateRuntime(dataTarget, who, owner: null);
+        // Its reads counted, for the stall guard; the DataTarget that loaded the file owns it and is disposed last.
+        var counted = new DataTarget(new CountingDataReader(dataTarget.DataReader), new DataTargetOptions());
+        return CreateRuntime(counted, who, owner: dataTarget);
     }
 
     private static ClrRuntime CreateRuntime(ClrInfo clr, string dac, string who, string? version)

@@ -34,9 +34,12 @@ internal static class SnapCommand
             DefaultValueFactory = _ => SnapshotSession.DefaultPauseMode,
         };
         pauseMode.AcceptOnlyFromAmong("clone", "stop");
+        // For the query server's capture endpoint, which runs the capture as a process of its own (CrashIsolation).
+        var specLabel = new Option<string?>("--spec-label") { Description = "How the snapshot names the spec, instead of the --spec file's path.", Hidden = true };
+        var outcomeFile = new Option<FileInfo?>("--outcome") { Description = "Also write the outcome (directory, errors) to this JSON file.", Hidden = true };
         var command = new Command("snap", "Snapshot live processes (--pid, repeatable) or a core dump (--dump): every thread stack and every async logical stack. Prints the snapshot directory as the last line.")
         {
-            pids, names, dump, outDir, spec, maxPause, pauseMode,
+            pids, names, dump, outDir, spec, maxPause, pauseMode, specLabel, outcomeFile,
         };
         command.Validators.Add(result =>
         {
@@ -53,6 +56,13 @@ internal static class SnapCommand
             if (parse.GetValue(dump) is null && CrashIsolation.Enabled && !CrashIsolation.InWorker)
                 return await CrashIsolation.SuperviseAsync(CliConsole.Progress, cancellationToken);
             CrashIsolation.BindToSupervisor();
+            string? outcomePath = parse.GetValue(outcomeFile)?.FullName;
+            int Fail(int code, string message, IReadOnlyList<string>? errors = null)
+            {
+                CliConsole.Error(message);
+                new CaptureOutcomeFile(null, errors ?? [], message).WriteToIf(outcomePath);
+                return code;
+            }
             SnapshotOutcome outcome;
             try
             {
@@ -63,6 +73,7 @@ internal static class SnapCommand
                 {
                     OutDirectory = parse.GetValue(outDir)!.FullName,
                     SpecPath = parse.GetValue(spec)?.FullName,
+                    SpecLabel = parse.GetValue(specLabel),
                     PauseMode = parse.GetValue(pauseMode),
                     MaxPause = TimeSpan.FromSeconds(parse.GetValue(maxPause)),
                 }, CliConsole.Progress, cancellationToken);
@@ -71,27 +82,22 @@ internal static class SnapCommand
             {
                 foreach (SpecDiagnostic d in e.Diagnostics)
                     Console.Error.WriteLine(d.ToString());
-                CliConsole.Error(e.Message);
-                return 2;
+                return Fail(2, e.Message);
             }
             catch (TargetException e)
             {
-                CliConsole.Error(e.Message);
-                return 2;
+                return Fail(2, e.Message);
             }
             catch (OperationCanceledException)
             {
-                CliConsole.Error("cancelled; every target was resumed and detached.");
-                return 130;
+                return Fail(130, "cancelled; every target was resumed and detached.");
             }
             if (outcome.Directory is null)
-            {
-                CliConsole.Error("nothing was captured.");
-                return 2;
-            }
+                return Fail(2, "nothing was captured.", outcome.Errors);
             PrintSummary(outcome);
             foreach (string e in outcome.Errors)
                 CliConsole.Progress($"warning: partial snapshot: {e}");
+            new CaptureOutcomeFile(outcome.Directory, outcome.Errors, null).WriteToIf(outcomePath);
             CliConsole.Result(outcome.Directory);
             return 0;
         });

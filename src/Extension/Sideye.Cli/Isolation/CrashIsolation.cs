@@ -37,11 +37,16 @@ internal static class CrashIsolation
     }
 
     /// <summary>Runs this same command line in a child until it ends by itself (not by a signal), at most 3 times.</summary>
-    public static async Task<int> SuperviseAsync(Action<string> progress, CancellationToken cancellationToken)
+    public static Task<int> SuperviseAsync(Action<string> progress, CancellationToken cancellationToken) =>
+        SuperviseAsync(Environment.GetCommandLineArgs().Skip(1).ToList(), progress, cancellationToken);
+
+    /// <summary>Runs `sideye <paramref name="args"/>` in a child until it ends by itself, at most 3 times.</summary>
+    /// <param name="keepStdout">False: what the child prints on stdout is dropped (its result comes another way).</param>
+    public static async Task<int> SuperviseAsync(IReadOnlyList<string> args, Action<string> progress, CancellationToken cancellationToken, bool keepStdout = true)
     {
         for (int attempt = 1; ; attempt++)
         {
-            using Process child = StartWorker(attempt);
+            using Process child = StartWorker(args, attempt, keepStdout);
             using (cancellationToken.Register(() => Signal(child, SIGTERM))) // Ctrl-C reaches it from the terminal too
                 await child.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             int code = child.ExitCode;
@@ -57,18 +62,23 @@ internal static class CrashIsolation
         }
     }
 
-    private static Process StartWorker(int attempt)
+    private static Process StartWorker(IReadOnlyList<string> args, int attempt, bool keepStdout)
     {
-        string[] args = Environment.GetCommandLineArgs();
         string self = Environment.ProcessPath ?? throw new InvalidOperationException("the path of this process is unknown");
-        var start = new ProcessStartInfo(self) { UseShellExecute = false }; // stdin, stdout and stderr are ours
+        var start = new ProcessStartInfo(self) { UseShellExecute = false, RedirectStandardOutput = !keepStdout }; // else stdin, stdout and stderr are ours
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
             start.ArgumentList.Add(typeof(CrashIsolation).Assembly.Location); // `dotnet sideye.dll ...`
-        foreach (string arg in args.Skip(1))
+        foreach (string arg in args)
             start.ArgumentList.Add(arg);
         start.Environment[WorkerVariable] = Environment.ProcessId.ToString();
         start.Environment["SIDEYE_CAPTURE_ATTEMPT"] = attempt.ToString();
-        return Process.Start(start) ?? throw new InvalidOperationException($"could not start {self}");
+        Process child = Process.Start(start) ?? throw new InvalidOperationException($"could not start {self}");
+        if (!keepStdout)
+        {
+            child.OutputDataReceived += (_, _) => { };
+            child.BeginOutputReadLine();
+        }
+        return child;
     }
 
     private static void Signal(Process process, int signal)
