@@ -27,6 +27,7 @@ internal sealed unsafe class DacFrameReader : IDisposable
     private readonly DacDataTarget _target;
     private readonly ContextLayout _layout;
     private nint _process;
+    private nint _sosDac;
     private nint _nativeTarget;
 
     private DacFrameReader(DacDataTarget target, nint nativeTarget, nint process, ContextLayout layout)
@@ -80,20 +81,46 @@ internal sealed unsafe class DacFrameReader : IDisposable
     }
 
     /// <summary>
-    /// The IL offset of the entry of the IL-to-native map that starts exactly at <paramref name="address"/>, in the
-    /// native code that contains it; -1 when no entry starts there.
+    /// The IL offset of the await entry of the IL-to-native map that starts exactly at <paramref name="address"/>, in
+    /// the native code that contains it; -1 when no entry starts there.
     /// </summary>
     /// <remarks>
     /// For a runtime-async continuation's <c>DiagnosticIP</c>, which is the start of its await's entry. Not ClrMD's
-    /// <c>ClrMethod.ILOffsetMap</c>: it maps the method's current entry point, which can be code the runtime was
-    /// publishing at the frozen instant (the 11.0.0 DAC then dereferences a null pointer and the whole process dies of
-    /// SIGSEGV), and a version other than the one the continuation came from. The address itself is code that ran.
+    /// <c>ClrMethod.ILOffsetMap</c>, which maps the method's current code version, not necessarily the continuation's.
+    /// Not the DAC's method instances either where it can be helped: enumerating them walks the method instantiation
+    /// table, which a frozen instant of a young .NET 11 process often catches half-written, and the 11.0.0 DAC then
+    /// dereferences a null method and the whole process dies of SIGSEGV (<see cref="JitDebugInfo"/>). ReadyToRun code
+    /// still goes through the DAC.
     /// </remarks>
     public int ILOffsetStartingAt(ulong address)
     {
         lock (_sync)
         {
             ObjectDisposedException.ThrowIf(_process == 0, this);
+            // JIT-compiled code (every runtime-async variant we have met): decoded from memory, no instance enumerated.
+            if (CodeHeaderAt(address) is { } header && JitDebugInfo.ILOffsetStartingAt(_target.Read, header, address) is int decoded)
+                return decoded;
+            return ILOffsetStartingAtThroughInstances(address);
+        }
+    }
+
+    /// <summary>The code header the DAC finds for an address (no instantiation is enumerated for it); null if none.</summary>
+    private JitDebugInfo.CodeHeader? CodeHeaderAt(ulong address)
+    {
+        if (_sosDac == 0)
+        {
+            if (XclrData.QueryInterface(_process, XclrData.IID_ISOSDacInterface, out nint sos) != XclrData.S_OK || sos == 0)
+                return null;
+            _sosDac = sos;
+        }
+        if (XclrData.GetCodeHeaderData(_sosDac, address, out XclrData.CodeHeaderData data) != XclrData.S_OK)
+            return null;
+        return new JitDebugInfo.CodeHeader(data.GCInfo, data.JITType, data.MethodDescPtr, data.MethodStart);
+    }
+
+    private int ILOffsetStartingAtThroughInstances(ulong address)
+    {
+        {
             if (XclrData.StartEnumMethodInstancesByAddress(_process, address, out ulong handle) != XclrData.S_OK)
                 return -1;
             try
@@ -236,6 +263,8 @@ internal sealed unsafe class DacFrameReader : IDisposable
             if (_process == 0)
                 return;
 
+            XclrData.Release(_sosDac);
+            _sosDac = 0;
             XclrData.Release(_process);
             _process = 0;
             NativeDataTarget.Release(_nativeTarget);

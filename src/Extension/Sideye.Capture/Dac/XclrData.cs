@@ -32,6 +32,39 @@ internal static unsafe class XclrData
 
     private static void* Slot(nint self, int slot) => (*(void***)self)[slot];
 
+    public static readonly Guid IID_ISOSDacInterface = new("436f00f2-b42a-4b9f-870c-e73db66ae930");
+
+    public static int QueryInterface(nint unknown, Guid iid, out nint result)
+    {
+        nint found = 0;
+        int hr = ((delegate* unmanaged<nint, Guid*, nint*, int>)Slot(unknown, 0))(unknown, &iid, &found);
+        result = found;
+        return hr;
+    }
+
+    /// <summary>DacpCodeHeaderData.</summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    public struct CodeHeaderData
+    {
+        public ulong GCInfo;
+        public uint JITType;
+        public ulong MethodDescPtr;
+        public ulong MethodStart;
+        public uint MethodSize;
+        public ulong ColdRegionStart;
+        public uint ColdRegionSize;
+        public uint HotRegionSize;
+    }
+
+    // ISOSDacInterface: GetCodeHeaderData follows GetMethodDescTransparencyData (slot 25) in sospriv.idl.
+    public static int GetCodeHeaderData(nint sosDac, ulong ip, out CodeHeaderData data)
+    {
+        CodeHeaderData result = default;
+        int hr = ((delegate* unmanaged<nint, ulong, CodeHeaderData*, int>)Slot(sosDac, 26))(sosDac, ip, &result);
+        data = result;
+        return hr;
+    }
+
     public static uint Release(nint unknown) =>
         unknown == 0 ? 0u : ((delegate* unmanaged<nint, uint>)Slot(unknown, 2))(unknown);
 
