@@ -87,10 +87,11 @@ internal sealed unsafe class DacFrameReader : IDisposable
     /// <remarks>
     /// For a runtime-async continuation's <c>DiagnosticIP</c>, which is the start of its await's entry. Not ClrMD's
     /// <c>ClrMethod.ILOffsetMap</c>, which maps the method's current code version, not necessarily the continuation's.
-    /// Not the DAC's method instances either where it can be helped: enumerating them walks the method instantiation
+    /// Not the DAC's method instances either: enumerating them walks the method instantiation
     /// table, which a frozen instant of a young .NET 11 process often catches half-written, and the 11.0.0 DAC then
-    /// dereferences a null method and the whole process dies of SIGSEGV (<see cref="JitDebugInfo"/>). ReadyToRun code
-    /// still goes through the DAC.
+    /// dereferences a null method and the whole process dies of SIGSEGV (<see cref="JitDebugInfo"/>). So JIT-compiled
+    /// code only: a ReadyToRun frame (the framework's precompiled async variants) is left without an IL offset, which
+    /// costs little there (no framework PDBs, so no line either) and every crash seen came from those.
     /// </remarks>
     public int ILOffsetStartingAt(ulong address)
     {
@@ -98,9 +99,9 @@ internal sealed unsafe class DacFrameReader : IDisposable
         {
             ObjectDisposedException.ThrowIf(_process == 0, this);
             // JIT-compiled code (every runtime-async variant we have met): decoded from memory, no instance enumerated.
-            if (CodeHeaderAt(address) is { } header && JitDebugInfo.ILOffsetStartingAt(_target.Read, header, address) is int decoded)
-                return decoded;
-            return ILOffsetStartingAtThroughInstances(address);
+            return CodeHeaderAt(address) is { } header && JitDebugInfo.ILOffsetStartingAt(_target.Read, header, address) is int decoded
+                ? decoded
+                : -1;
         }
     }
 
@@ -116,47 +117,6 @@ internal sealed unsafe class DacFrameReader : IDisposable
         if (XclrData.GetCodeHeaderData(_sosDac, address, out XclrData.CodeHeaderData data) != XclrData.S_OK)
             return null;
         return new JitDebugInfo.CodeHeader(data.GCInfo, data.JITType, data.MethodDescPtr, data.MethodStart);
-    }
-
-    private int ILOffsetStartingAtThroughInstances(ulong address)
-    {
-        {
-            if (XclrData.StartEnumMethodInstancesByAddress(_process, address, out ulong handle) != XclrData.S_OK)
-                return -1;
-            try
-            {
-                while (XclrData.EnumMethodInstanceByAddress(_process, ref handle, out nint instance) == XclrData.S_OK && instance != 0)
-                {
-                    try
-                    {
-                        uint needed = 0;
-                        if (XclrData.GetILAddressMap(instance, 0, &needed, null) != XclrData.S_OK || needed == 0)
-                            continue;
-                        var map = new XclrData.ILAddressMapEntry[needed];
-                        fixed (XclrData.ILAddressMapEntry* entries = map)
-                        {
-                            if (XclrData.GetILAddressMap(instance, needed, &needed, entries) != XclrData.S_OK)
-                                continue;
-                        }
-                        foreach (XclrData.ILAddressMapEntry entry in map.AsSpan(0, (int)Math.Min(needed, (uint)map.Length)))
-                        {
-                            if (entry.StartAddress == address && (int)entry.ILOffset >= 0)
-                                return (int)entry.ILOffset;
-                        }
-                        return -1;
-                    }
-                    finally
-                    {
-                        XclrData.Release(instance);
-                    }
-                }
-                return -1;
-            }
-            finally
-            {
-                XclrData.EndEnumMethodInstancesByAddress(_process, handle);
-            }
-        }
     }
 
     /// <summary>

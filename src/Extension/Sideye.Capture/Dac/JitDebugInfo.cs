@@ -15,7 +15,7 @@ namespace Sideye.Capture.Dac;
 /// header (bounds size, or 0 then the sizes of six chunks), then the bounds: a count, the bit widths of the native
 /// delta and the IL offset, then fixed-width entries (source flags, native delta, IL offset + 3). Anything that does
 /// not check out (a header whose GC info or method is not the DAC's, a width over 32 bits, a read that fails) gives
-/// null, never a guess: the caller asks the DAC instead.
+/// null, never a guess: the frame has no IL offset then.
 /// </remarks>
 internal static class JitDebugInfo
 {

@@ -105,19 +105,6 @@ internal static unsafe class XclrData
     public static int GetILOffsetsByAddress(nint methodInstance, ulong address, uint capacity, uint* needed, uint* offsets) =>
         ((delegate* unmanaged<nint, ulong, uint, uint*, uint*, int>)Slot(methodInstance, 12))(methodInstance, address, capacity, needed, offsets);
 
-    /// <summary>CLRDATA_IL_ADDRESS_MAP: one entry of a code version's IL-to-native map.</summary>
-    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
-    public struct ILAddressMapEntry
-    {
-        public uint ILOffset;
-        public ulong StartAddress;
-        public ulong EndAddress;
-        public int Type;
-    }
-
-    public static int GetILAddressMap(nint methodInstance, uint capacity, uint* needed, ILAddressMapEntry* maps) =>
-        ((delegate* unmanaged<nint, uint, uint*, ILAddressMapEntry*, int>)Slot(methodInstance, 14))(methodInstance, capacity, needed, maps);
-
     // IXCLRDataTask
     public static int CreateStackWalk(nint task, uint flags, out nint stackWalk)
     {
