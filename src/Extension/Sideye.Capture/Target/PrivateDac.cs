@@ -29,9 +29,14 @@ internal sealed class PrivateDac : IDisposable
     /// <summary>The DAC to load: the private copy, or the original when no copy could be made.</summary>
     public string Path { get; }
 
-    /// <summary>Copies <paramref name="dac"/> into a folder of its own under the temp folder.</summary>
+    /// <summary>
+    /// Copies <paramref name="dac"/> into a folder of its own under the temp folder. SIDEYE_SHARED_DAC=1 shares the
+    /// original instead, as before (dumps/benchmark-multi.sh compares the two).
+    /// </summary>
     public static PrivateDac Of(string dac)
     {
+        if (Environment.GetEnvironmentVariable("SIDEYE_SHARED_DAC") == "1")
+            return Unshared(dac);
         if (Interlocked.Exchange(ref s_leftoversSwept, 1) == 0)
             SweepLeftovers();
         string folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{Prefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
@@ -49,7 +54,7 @@ internal sealed class PrivateDac : IDisposable
         }
     }
 
-    /// <summary>The original file, unshared with nothing: for a target whose copy failed to load.</summary>
+    /// <summary>The original file, shared with every other target of that runtime: for a copy that failed to load.</summary>
     public static PrivateDac Unshared(string dac) => new(dac, folder: null);
 
     /// <summary>Deletes the copy: only once the library is unloaded (the target disposed), or never (abandoned).</summary>
