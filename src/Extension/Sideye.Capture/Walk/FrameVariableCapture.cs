@@ -295,10 +295,10 @@ internal sealed class FrameVariableCapture : IDisposable
         if (_dac.AsyncLocals is not { } asyncLocals)
         {
             RuntimeAsyncError = $"runtime-async frames' variables are unavailable: {_dac.AsyncLocalsError}";
-            return Unavailable(function, $"a runtime-async frame's variables are read through the DAC's DacDbi interface, which is not available: {_dac.AsyncLocalsError}");
+            return Unavailable(function, $"a runtime-async frame's variables are read through the DAC's DacDbi interface, which is not available: {_dac.AsyncLocalsError}{Holds(continuation)}");
         }
         if (!SavedAt(asyncLocals, method.MethodDesc, diagnosticIP, state, out IReadOnlyList<AsyncLocalSlot>? saved, out string? error))
-            return Unavailable(function, error);
+            return Unavailable(function, error + Holds(continuation));
 
         string? module = method.Type?.Module?.Name;
         int ilOffset = frame.IlOffset ?? -1;
@@ -327,8 +327,8 @@ internal sealed class FrameVariableCapture : IDisposable
             if (saved.Where(s => s.IlVarNumber == found.IlVar).Select(s => (uint?)s.Offset).FirstOrDefault() is not uint offset)
             {
                 string reason = saved.Count == 0
-                    ? $"'{v.RootVariable}' is not saved at {where}: the runtime recorded no variable there (none is live after this await, or the code, framework ReadyToRun code for one, has no async debug info)"
-                    : $"'{v.RootVariable}' is not saved at {where}: the JIT keeps only the variables live after the await (saved here: {SavedNames()})";
+                    ? $"'{v.RootVariable}' is not saved at {where}: the runtime recorded no variable there (none is live after this await, or the code, framework ReadyToRun code for one, has no async debug info){Holds(continuation)}"
+                    : $"'{v.RootVariable}' is not saved at {where}: the JIT keeps only the variables live after the await (saved here: {SavedNames()}){Holds(continuation)}";
                 values.Add(new CapturedVariable(function.Function, v.Column, null, null, found.Type.Name, reason));
                 continue;
             }
@@ -343,6 +343,24 @@ internal sealed class FrameVariableCapture : IDisposable
     }
 
     private readonly Dictionary<(ulong MethodDesc, ulong IP, int State), (IReadOnlyList<AsyncLocalSlot>? Saved, string? Error)> _saved = new();
+
+    /// <summary>
+    /// What a continuation holds that can be read without its debug info: the objects it references (its data area,
+    /// its result, exception and context slots), by type and address, its caller's continuation left out; "" when none.
+    /// Said with every variable it cannot name, so that what was saved is never hidden behind a NULL.
+    /// </summary>
+    private string Holds(ulong continuation)
+    {
+        const int Shown = 8;
+        var held = _runtime.Heap.GetObject(continuation).EnumerateReferences(carefully: true)
+            .Where(r => r.Type is not null && ContinuationLayout.BaseOf(r.Type) is null)
+            .Select(r => $"{r.Type!.Name} 0x{r.Address:x}")
+            .ToList();
+        if (held.Count == 0)
+            return "; the continuation holds no object";
+        string more = held.Count > Shown ? $" and {held.Count - Shown} more" : "";
+        return $"; the continuation holds {string.Join(", ", held.Take(Shown))}{more}";
+    }
 
     /// <summary>The variables saved at one suspension point, memoized: calls parked at the same await share them.</summary>
     private bool SavedAt(AsyncLocals asyncLocals, ulong methodDesc, ulong diagnosticIP, int state,
