@@ -13,7 +13,7 @@ namespace Sideye.Cli.Isolation;
 /// yet, and the DAC dereferenced it: SIGSEGV, which no managed code can catch (about one snapshot in five of a freshly
 /// started service; none once it has warmed up). A crash in the child loses only that attempt: its freezer sees it die
 /// and lets its clones go (the targets have run on all along), and the next attempt freezes a new instant. The child
-/// dies with us (PR_SET_PDEATHSIG), so killing `sideye` still stops the capture.
+/// dies with us (<see cref="BindToSupervisor"/>), so killing `sideye` still stops the capture.
 /// </remarks>
 internal static class CrashIsolation
 {
@@ -26,14 +26,24 @@ internal static class CrashIsolation
     /// <summary>SIDEYE_CRASH_ISOLATION=0 captures in this process (a debugger attached to `sideye`).</summary>
     public static bool Enabled => Environment.GetEnvironmentVariable("SIDEYE_CRASH_ISOLATION") != "0";
 
-    /// <summary>In the child: dies with the supervisor (or exits now if it is already gone).</summary>
+    /// <summary>
+    /// In the child: dies with the supervisor, as if killed with it. Not PR_SET_PDEATHSIG: that signal follows the
+    /// parent's thread that started the child, and .NET retires idle pool threads while the child still works.
+    /// A watch of the parent instead: once it is gone the child is re-parented, and it kills itself (its freezer then
+    /// lets the clones go, as when `sideye` is killed).
+    /// </summary>
     public static void BindToSupervisor()
     {
         if (!int.TryParse(Environment.GetEnvironmentVariable(WorkerVariable), out int supervisor))
             return;
-        _ = prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != supervisor)
-            Environment.Exit(130); // it died before the binding took: nobody waits for this capture
+        var watch = new Thread(() =>
+        {
+            while (getppid() == supervisor)
+                Thread.Sleep(100);
+            _ = kill(Environment.ProcessId, SIGKILL);
+        })
+        { IsBackground = true, Name = "sideye-supervisor-watch" };
+        watch.Start();
     }
 
     /// <summary>Runs this same command line in a child until it ends by itself (not by a signal), at most 3 times.</summary>
@@ -93,12 +103,8 @@ internal static class CrashIsolation
         }
     }
 
-    private const int PR_SET_PDEATHSIG = 1;
     private const int SIGKILL = 9;
     private const int SIGTERM = 15;
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int prctl(int option, ulong arg2);
 
     [DllImport("libc")]
     private static extern int getppid();
