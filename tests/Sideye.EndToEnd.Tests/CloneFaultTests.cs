@@ -62,13 +62,8 @@ public sealed class CloneFaultTests : IClassFixture<CloneFaultTests.Fixture>
     {
         // The clone is a fork of the server, so it holds the write end of the freezer's stdin: the freezer never sees
         // end of input and must notice its caller's death by itself (it once kept such a clone stopped for hours).
-        string dir = Path.Combine(_fx.WorkDir, "self-" + Guid.NewGuid().ToString("N")[..6]);
-        Directory.CreateDirectory(Path.Combine(dir, "snapshots"));
-        string spec = Path.Combine(dir, "sideye.yaml");
-        File.WriteAllText(spec, "functions: []\n");
-        string log = Path.Combine(dir, "serve.log");
-        using QueryServerProcess server = await QueryServerProcess.StartAsync(Path.Combine(dir, "snapshots"), spec, log, expectedSnapshots: 0,
-            allowCapture: true, environment: new Dictionary<string, string> { ["SIDEYE_TEST_HOLD"] = "walk" });
+        (QueryServerProcess started, string log) = await StartCapturingServer("self", "SIDEYE_TEST_HOLD", "walk");
+        using QueryServerProcess server = started;
         var self = new Target(server.Pid, log, ticks: false);
         Task<(int, System.Text.Json.JsonElement)> capture = server.Api.PostJsonAsync("/api/snapshots", new { pids = new[] { server.Pid } });
         var clock = Stopwatch.StartNew();
@@ -101,13 +96,8 @@ public sealed class CloneFaultTests : IClassFixture<CloneFaultTests.Fixture>
     {
         // In-process, the DAC's null dereference would take the whole server down (and every user's session with it).
         using var target = _fx.StartTicker();
-        string dir = Path.Combine(_fx.WorkDir, "crash-" + Guid.NewGuid().ToString("N")[..6]);
-        Directory.CreateDirectory(Path.Combine(dir, "snapshots"));
-        string spec = Path.Combine(dir, "sideye.yaml");
-        File.WriteAllText(spec, "functions: []\n");
-        string log = Path.Combine(dir, "serve.log");
-        using QueryServerProcess server = await QueryServerProcess.StartAsync(Path.Combine(dir, "snapshots"), spec, log, expectedSnapshots: 0,
-            allowCapture: true, environment: new Dictionary<string, string> { ["SIDEYE_TEST_CRASH"] = "walk" });
+        (QueryServerProcess started, string log) = await StartCapturingServer("crash", "SIDEYE_TEST_CRASH", "walk");
+        using QueryServerProcess server = started;
         (int status, JsonElement body) = await server.Api.PostJsonAsync("/api/snapshots", new { pids = new[] { target.Pid } });
         Assert.True(status == 201, $"{status}: {body}\n{File.ReadAllText(log)}");
         Assert.Contains("the capture died of SIGSEGV", File.ReadAllText(log), StringComparison.Ordinal);
@@ -237,6 +227,19 @@ public sealed class CloneFaultTests : IClassFixture<CloneFaultTests.Fixture>
         Assert.Contains($"SeccompTarget (pid {pid}): ", snap.Stderr, StringComparison.Ordinal);
         Assert.Contains("System.Threading.Thread.Sleep", snap.Stderr, StringComparison.Ordinal); // its 'sleeper' thread
         target.AssertRunsFreeWithNoChild();
+    }
+
+    /// <summary>A `sideye serve --allow-capture` with an empty spec, in a folder of its own, with one test variable set.</summary>
+    private async Task<(QueryServerProcess Server, string Log)> StartCapturingServer(string name, string variable, string value)
+    {
+        string dir = Path.Combine(_fx.WorkDir, name + "-" + Guid.NewGuid().ToString("N")[..6]);
+        Directory.CreateDirectory(Path.Combine(dir, "snapshots"));
+        string spec = Path.Combine(dir, "sideye.yaml");
+        File.WriteAllText(spec, "functions: []\n");
+        string log = Path.Combine(dir, "serve.log");
+        QueryServerProcess server = await QueryServerProcess.StartAsync(Path.Combine(dir, "snapshots"), spec, log, expectedSnapshots: 0,
+            allowCapture: true, environment: new Dictionary<string, string> { [variable] = value });
+        return (server, log);
     }
 
     private static void Kill(int pid)
