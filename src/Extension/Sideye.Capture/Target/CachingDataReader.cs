@@ -57,7 +57,9 @@ internal sealed class CachingDataReader : IDataReader, IReadCount, IDisposable
 
     public int Read(ulong address, Span<byte> buffer)
     {
-        Interlocked.Increment(ref _reads);
+        // A heartbeat, not a tally: a plain increment (a lost one under a race changes nothing), since this runs inside
+        // stop mode's pause, hundreds of thousands of times.
+        _reads++;
         if (buffer.Length > PageSize)
             return _inner.Read(address, buffer); // large reads gain nothing from the cache
         lock (_lock)
