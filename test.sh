@@ -45,6 +45,8 @@ if [[ -x ../shared/contract/check.sh ]] || [[ -f ../shared/contract/check.sh ]];
   echo "== contract check"
   bash ../shared/contract/check.sh || { status=1; failed_steps+=("contract check"); }   # with the spec part: variable capture exists
 fi
+# The failing tests by name, each with the first lines of its message, on the closing lines: CI keeps only the tail.
+awk '/^  Failed [A-Za-z]/ {n=6} n>0 {print; n--}' .build/test.log | grep -v '^  Stack Trace:' || true
 # One closing line for the whole run, summed over the test projects.
 passed=$(grep -oE 'Passed: +[0-9]+' <<<"$totals" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE 'Failed: +[0-9]+' <<<"$totals" | awk '{s+=$2} END {print s+0}')
