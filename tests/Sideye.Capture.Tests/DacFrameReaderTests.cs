@@ -128,6 +128,52 @@ public sealed class DacFrameReaderTests : IClassFixture<DacContractTarget>
         });
     }
 
+    /// <summary>
+    /// Thread frames' IL offsets in JIT-compiled code are decoded from the JIT's debug info rather than asked of the DAC
+    /// (whose way there can crash it on .NET 11): at every byte of the code of every JIT-compiled method on a stack or
+    /// in the target's own assembly, tier 0 and fully optimized, the decoded offset is the DAC's.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void DecodedILOffsetsOfThreadFramesAreTheDacsAtEveryAddress(bool optimized)
+    {
+        Dictionary<string, string>? environment = optimized ? new() { ["DOTNET_TieredCompilation"] = "0" } : null;
+        WithAttachedTarget(environment, (runtime, dac) =>
+        {
+            IEnumerable<ulong> onStacks = runtime.Threads.SelectMany(t => t.EnumerateStackTrace())
+                .Where(f => f.Method is not null).Select(f => f.InstructionPointer);
+            IEnumerable<ulong> ownMethods = runtime.EnumerateModules()
+                .Where(m => m.Name?.EndsWith("ContractTarget.dll", StringComparison.Ordinal) == true)
+                .SelectMany(m => m.EnumerateTypeDefToMethodTableMap())
+                .SelectMany(map => runtime.GetTypeByMethodTable(map.MethodTable)?.Methods ?? [])
+                .Select(m => m.NativeCode).Where(code => code is not 0 and not ulong.MaxValue);
+            var methods = new HashSet<ulong>();
+            int addresses = 0, mapped = 0;
+            foreach (ulong code in onStacks.Concat(ownMethods))
+            {
+                if (code == 0 || dac.ILOffsetFromDebugInfo(code) is null)
+                    continue; // not JIT-compiled (ReadyToRun framework code): the DAC still answers those
+                (ulong start, uint size) = dac.CodeRangeAt(code) ?? throw new Xunit.Sdk.XunitException($"no code range at {code:x}");
+                if (!methods.Add(start))
+                    continue;
+                Assert.InRange(size, 1u, 1u << 20);
+                for (ulong address = start; address < start + size; address++)
+                {
+                    int decoded = dac.ILOffsetFromDebugInfo(address) ?? throw new Xunit.Sdk.XunitException($"no map at {address:x}");
+                    int expected = dac.ILOffsetByMethodInstance(address);
+                    Assert.True(expected == decoded, $"{start:x} +0x{address - start:x}: decoded {decoded}, the DAC's {expected}");
+                    addresses++;
+                    if (decoded >= 0)
+                        mapped++;
+                }
+            }
+            // Main, Waiter.Wait, the jobs' state machines at least: never a vacuous pass.
+            Assert.True(methods.Count >= 4, $"only {methods.Count} JIT-compiled methods found");
+            Assert.True(mapped > addresses / 2, $"{mapped} of {addresses} addresses mapped to an IL offset");
+        });
+    }
+
     [Fact]
     public void AMissingDacIsAnErrorNamingThePathAndTheRuntime()
     {

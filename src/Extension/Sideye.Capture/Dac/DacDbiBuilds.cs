@@ -84,7 +84,11 @@ internal static class DacDbiBuilds
 }
 
 /// <summary>A DAC binary's file version and source commit, from its embedded version string.</summary>
-internal sealed record DacBuildId(string Version, string Commit);
+internal sealed record DacBuildId(string Version, string Commit)
+{
+    /// <summary>The runtime's major version (11 for 11.0.26.53018), or null when the version does not start with one.</summary>
+    public int? Major => int.TryParse(Version.AsSpan(0, Math.Max(0, Version.IndexOf('.'))), out int major) ? major : null;
+}
 
 /// <summary>What we know of one DAC build's IDacDbiInterface.</summary>
 /// <param name="VtableSlots">How many slots the interface's vtable has (for the record: a slot is called only on this build).</param>

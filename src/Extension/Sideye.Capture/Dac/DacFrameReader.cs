@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Diagnostics.Runtime;
+using Sideye.Capture.Target;
 
 namespace Sideye.Capture.Dac;
 
@@ -26,12 +27,14 @@ internal sealed unsafe class DacFrameReader : IDisposable
     private readonly object _sync = new();
     private readonly DacDataTarget _target;
     private readonly ContextLayout _layout;
+    private readonly JitDebugInfo.Layout? _debugInfo;
     private nint _process;
     private nint _sosDac;
     private nint _nativeTarget;
 
-    private DacFrameReader(DacDataTarget target, nint nativeTarget, nint process, ContextLayout layout)
+    private DacFrameReader(DacDataTarget target, nint nativeTarget, nint process, ContextLayout layout, JitDebugInfo.Layout? debugInfo)
     {
+        _debugInfo = debugInfo;
         _target = target;
         _nativeTarget = nativeTarget;
         _process = process;
@@ -77,7 +80,9 @@ internal sealed unsafe class DacFrameReader : IDisposable
             throw new DacLoadException(dacPath, runtime, $"CLRDataCreateInstance failed with {XclrData.Describe(hr)}");
         }
 
-        return new DacFrameReader(managedTarget, nativeTarget, process, layout);
+        // The runtime's version from its folder, else the DAC's own version string (a self-contained app's runtime).
+        int? major = RuntimeVersion.MajorOf(clr) ?? DacDbiBuilds.Identify(dacPath)?.Major;
+        return new DacFrameReader(managedTarget, nativeTarget, process, layout, major is int m ? JitDebugInfo.LayoutOf(m) : null);
     }
 
     /// <summary>
@@ -99,7 +104,8 @@ internal sealed unsafe class DacFrameReader : IDisposable
         {
             ObjectDisposedException.ThrowIf(_process == 0, this);
             // JIT-compiled code (every runtime-async variant we have met): decoded from memory, no instance enumerated.
-            return CodeHeaderAt(address) is { } header && JitDebugInfo.ILOffsetStartingAt(_target.Read, header, address) is int decoded
+            return _debugInfo is { } layout && CodeHeaderAt(address) is { } header &&
+                   JitDebugInfo.ILOffsetStartingAt(_target.Read, layout, header, address) is int decoded
                 ? decoded
                 : -1;
         }
@@ -116,7 +122,7 @@ internal sealed unsafe class DacFrameReader : IDisposable
         }
         if (XclrData.GetCodeHeaderData(_sosDac, address, out XclrData.CodeHeaderData data) != XclrData.S_OK)
             return null;
-        return new JitDebugInfo.CodeHeader(data.GCInfo, data.JITType, data.MethodDescPtr, data.MethodStart);
+        return new JitDebugInfo.CodeHeader(data.GCInfo, data.JITType, data.MethodDescPtr, data.MethodStart, data.MethodSize);
     }
 
     /// <summary>
@@ -126,9 +132,46 @@ internal sealed unsafe class DacFrameReader : IDisposable
     /// <remarks>
     /// Not ClrMD's <c>ClrMethod.GetILOffset</c>: it maps through the IL map of the method's first native code, so a
     /// frame running any other code version (tier 1 after tier 0: most hot code in a service) got a wrong offset,
-    /// and a wrong line. The DAC finds the code version containing the address.
+    /// and a wrong line. The code header of the address is its own code version's, and so is the map read through it.
     /// </remarks>
     public int ILOffsetAt(ulong address)
+    {
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_process == 0, this);
+            // JIT-compiled code: decoded from memory. Asking the DAC enumerates the method's instances, which can crash
+            // it on a frozen instant of a young .NET 11 process (see ILOffsetStartingAt); ReadyToRun code still asks it.
+            return ILOffsetFromDebugInfo(address) ?? ILOffsetByMethodInstance(address);
+        }
+    }
+
+    /// <summary>
+    /// The IL offset at an address decoded from the JIT's debug info (<see cref="JitDebugInfo.ILOffsetAt"/>); null when
+    /// the address is not in JIT-compiled code or its map cannot be read.
+    /// </summary>
+    internal int? ILOffsetFromDebugInfo(ulong address)
+    {
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_process == 0, this);
+            return _debugInfo is { } layout && CodeHeaderAt(address) is { } header
+                ? JitDebugInfo.ILOffsetAt(_target.Read, layout, header, address)
+                : null;
+        }
+    }
+
+    /// <summary>The start and size of the code containing an address, as the DAC gives them; null if none.</summary>
+    internal (ulong Start, uint Size)? CodeRangeAt(ulong address)
+    {
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_process == 0, this);
+            return CodeHeaderAt(address) is { } header ? (header.MethodStart, header.Size) : null;
+        }
+    }
+
+    /// <summary>The DAC's answer for <see cref="ILOffsetAt"/>, through the method instances containing the address.</summary>
+    internal int ILOffsetByMethodInstance(ulong address)
     {
         lock (_sync)
         {

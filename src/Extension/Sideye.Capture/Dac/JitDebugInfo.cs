@@ -11,9 +11,9 @@ namespace Sideye.Capture.Dac;
 /// <c>ILOffsetMap</c> uses too) enumerates every loaded instantiation of the method, walking a table the runtime grows
 /// without a lock; on .NET 11.0.0, where runtime-async variants are such instantiations, a frozen instant of a young
 /// process often holds an entry with no method yet, and the DAC dies of SIGSEGV on it. This reads only memory.
-/// The format is the runtime's (CompressDebugInfo; the cDAC's DebugInfo contract describes it): a nibble-encoded
-/// header (bounds size, or 0 then the sizes of six chunks), then the bounds: a count, the bit widths of the native
-/// delta and the IL offset, then fixed-width entries (source flags, native delta, IL offset + 3). Anything that does
+/// The format is the runtime's (CompressDebugInfo; the cDAC's DebugInfo contract describes it, <see cref="Layout"/>): a
+/// nibble-encoded header of chunk sizes, then the bounds: a count, the bit widths of the native delta and the IL
+/// offset, then fixed-width entries (source type, native delta, IL offset + 3). Anything that does
 /// not check out (a header whose GC info or method is not the DAC's, a width over 32 bits, a read that fails) gives
 /// null, never a guess: the frame has no IL offset then.
 /// </remarks>
@@ -24,21 +24,39 @@ internal static class JitDebugInfo
     private const uint SourceAsync = 0x4; // the source flags: CallInstruction 0x1, StackEmpty 0x2, Async 0x4
 
     /// <summary>A piece of code as the DAC describes it (ISOSDacInterface::GetCodeHeaderData).</summary>
-    public readonly record struct CodeHeader(ulong GcInfo, uint JitType, ulong MethodDesc, ulong MethodStart);
+    public readonly record struct CodeHeader(ulong GcInfo, uint JitType, ulong MethodDesc, ulong MethodStart, uint Size);
 
     /// <summary>JIT_TYPE for code the JIT compiled at run time (1); ReadyToRun code has its debug info in its image.</summary>
     public const uint JitCompiled = 1;
+
+    /// <summary>How a runtime lays its debug info out; only the two read here (the cDAC's DebugInfo contract, 1 and 2).</summary>
+    public enum Layout
+    {
+        /// <summary>.NET 10: a flag byte (patchpoint or rich info follow), bounds and variables sizes, 2-bit source types.</summary>
+        Net10,
+
+        /// <summary>.NET 11: the sizes first (bounds, or 0 and six chunk sizes), 3-bit source flags (Async among them).</summary>
+        Net11,
+    }
+
+    /// <summary>The layout of a runtime's debug info; null for a runtime whose layout is not known here (the DAC answers).</summary>
+    public static Layout? LayoutOf(int runtimeMajor) => runtimeMajor switch
+    {
+        10 => Layout.Net10,
+        11 => Layout.Net11,
+        _ => null,
+    };
 
     /// <summary>
     /// The IL offset of the await entry (flagged Async) of the map that starts exactly at <paramref name="address"/>;
     /// -1 when there is none; null when the map cannot be read here (not JIT-compiled code, an unexpected layout,
     /// unreadable memory).
     /// </summary>
-    public static int? ILOffsetStartingAt(ReadMemory read, CodeHeader header, ulong address)
+    public static int? ILOffsetStartingAt(ReadMemory read, Layout layout, CodeHeader header, ulong address)
     {
         if (header.JitType != JitCompiled || address < header.MethodStart || address - header.MethodStart > uint.MaxValue)
             return null;
-        if (DebugInfoOf(read, header) is not { } debugInfo || Bounds(read, debugInfo) is not { } bounds)
+        if (DebugInfoOf(read, header) is not { } debugInfo || Bounds(read, layout, debugInfo) is not { } bounds)
             return null;
         // Only the await's own entry, which the JIT flags Async: another entry can start at the same address (a
         // statement's start, StackEmpty), and where the await was inlined from a callee only such an entry of the
@@ -52,11 +70,35 @@ internal static class JitDebugInfo
         return -1;
     }
 
+    /// <summary>
+    /// The IL offset of the instruction at <paramref name="address"/> by the DAC's rule (<c>GetILOffsetsByAddress</c>):
+    /// the entries whose native range holds it (an entry runs to the next one's start, the last to the end of the code),
+    /// the first of them with a real IL offset; -1 when none has one (prolog, epilog, no mapping); null when the map
+    /// cannot be read here (not JIT-compiled code, an unexpected layout, unreadable memory).
+    /// </summary>
+    public static int? ILOffsetAt(ReadMemory read, Layout layout, CodeHeader header, ulong address)
+    {
+        if (header.JitType != JitCompiled || address < header.MethodStart || address - header.MethodStart > uint.MaxValue)
+            return null;
+        if (DebugInfoOf(read, header) is not { } debugInfo || Bounds(read, layout, debugInfo) is not { } bounds)
+            return null;
+        uint offset = (uint)(address - header.MethodStart);
+        for (int i = 0; i < bounds.Count; i++)
+        {
+            (uint start, uint il, _) = bounds[i];
+            // Entries sharing a start give an empty range to all but the last of them, as the DAC's does.
+            bool holds = offset >= start && (i == bounds.Count - 1 || offset < bounds[i + 1].Native);
+            if (holds && il < IlOffsetBias)
+                return (int)il;
+        }
+        return -1;
+    }
+
     public delegate int ReadMemory(ulong address, Span<byte> buffer);
 
     /// <summary>
     /// The debug info pointer of the code's RealCodeHeader (its first field), after checking that this is a header:
-    /// its GC info (third field) and its method (a later field) are the ones the DAC named.
+    /// its GC info (an early field) and its method (a later one) are the ones the DAC named.
     /// </summary>
     private static ulong? DebugInfoOf(ReadMemory read, CodeHeader header)
     {
@@ -68,41 +110,64 @@ internal static class JitDebugInfo
         Span<ulong> fields = stackalloc ulong[8];
         for (int i = 0; i < fields.Length; i++)
             fields[i] = BinaryPrimitives.ReadUInt64LittleEndian(bytes[(i * 8)..]);
-        if (fields[2] != header.GcInfo)
+        // The GC info is the third field on .NET 11 and the fourth on 10 (a field between): found, not assumed.
+        int gcInfo = fields[1..5].IndexOf(header.GcInfo) + 1;
+        if (gcInfo == 0)
             return null;
-        bool methodFound = false;
-        for (int i = 3; i < fields.Length && !methodFound; i++)
-            methodFound = fields[i] == header.MethodDesc;
+        bool methodFound = fields[(gcInfo + 1)..].Contains(header.MethodDesc);
         return methodFound && fields[0] != 0 ? fields[0] : null;
     }
 
-    private static List<(uint Native, uint IL, uint Source)>? Bounds(ReadMemory read, ulong debugInfo)
+    private static List<(uint Native, uint IL, uint Source)>? Bounds(ReadMemory read, Layout layout, ulong debugInfo)
     {
         Span<byte> head = stackalloc byte[48];
         int got = read(debugInfo, head);
         if (got <= 0)
             return null;
-        var header = new NibbleReader(head[..got].ToArray());
-        uint first = header.ReadUInt();
-        uint boundsSize = first == 0 ? header.ReadUInt() : first; // 0: the "fat" header, six chunk sizes follow
-        if (header.Failed || boundsSize == 0 || boundsSize > MaxBoundsBytes)
-            return null;
-        if (first != 0)
+        uint boundsSize;
+        int headerSize;
+        if (layout == Layout.Net10)
+        {
+            // A flag byte first: patchpoint info (a runtime-sized structure) or rich info may follow it; left to the DAC.
+            if (head[0] != 0)
+                return null;
+            var header = new NibbleReader(head[1..got].ToArray());
+            boundsSize = header.ReadUInt();
+            if (boundsSize == uint.MaxValue) // instrumented bounds (a profiler's rewritten IL) come first: the DAC's choice too
+            {
+                boundsSize = header.ReadUInt();
+                header.ReadUInt(); // the uninstrumented bounds' size
+            }
             header.ReadUInt(); // the variables' size
+            if (header.Failed)
+                return null;
+            headerSize = 1 + header.NextByteOffset;
+        }
         else
-            for (int i = 0; i < 5; i++)
-                header.ReadUInt();
-        if (header.Failed)
+        {
+            var header = new NibbleReader(head[..got].ToArray());
+            uint first = header.ReadUInt();
+            boundsSize = first == 0 ? header.ReadUInt() : first; // 0: the "fat" header, six chunk sizes follow
+            if (first != 0)
+                header.ReadUInt(); // the variables' size
+            else
+                for (int i = 0; i < 5; i++)
+                    header.ReadUInt();
+            if (header.Failed)
+                return null;
+            headerSize = header.NextByteOffset;
+        }
+        if (boundsSize == 0 || boundsSize > MaxBoundsBytes)
             return null;
         byte[] data = new byte[boundsSize];
-        if (read(debugInfo + (ulong)header.NextByteOffset, data) != data.Length)
+        if (read(debugInfo + (ulong)headerSize, data) != data.Length)
             return null;
         var reader = new NibbleReader(data);
         uint count = reader.ReadUInt();
         uint nativeBits = reader.ReadUInt() + 1;
         uint ilBits = reader.ReadUInt() + 1;
-        const uint SourceBits = 3;
-        uint entryBits = nativeBits + ilBits + SourceBits;
+        uint sourceBits = layout == Layout.Net10 ? 2u : 3u;
+        uint entryBits = nativeBits + ilBits + sourceBits;
         if (reader.Failed || nativeBits > 32 || ilBits > 32 || (ulong)count * entryBits > (ulong)(data.Length - reader.NextByteOffset) * 8)
             return null;
         var bounds = new List<(uint, uint, uint)>((int)count);
@@ -121,8 +186,8 @@ internal static class JitDebugInfo
             ulong entry = bits & entryMask;
             bits = entryBits == 64 ? 0 : bits >> (int)entryBits;
             held -= (int)entryBits;
-            uint source = (uint)(entry & ((1UL << (int)SourceBits) - 1));
-            entry >>= (int)SourceBits;
+            uint source = (uint)(entry & ((1UL << (int)sourceBits) - 1));
+            entry >>= (int)sourceBits;
             native += (uint)(entry & ((1UL << (int)nativeBits) - 1));
             uint il = (uint)(entry >> (int)nativeBits) + IlOffsetBias;
             bounds.Add((native, il, source));

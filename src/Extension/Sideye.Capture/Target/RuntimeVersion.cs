@@ -21,6 +21,10 @@ internal static partial class RuntimeVersion
     public static string? Of(ClrInfo clr) =>
         FromPath(clr.ModuleInfo.FileName ?? "") ?? (clr.Version.Major > 0 ? clr.Version.ToString() : null);
 
+    /// <summary>The major version (10 for 10.0.12), or null when it is not known.</summary>
+    public static int? MajorOf(ClrInfo clr) =>
+        Of(clr) is { } version && int.TryParse(version.AsSpan(0, Math.Max(0, version.IndexOf('.'))), out int major) ? major : null;
+
     [GeneratedRegex(@"/Microsoft\.NETCore\.App/([0-9][^/]*)/libcoreclr\.so")]
     private static partial Regex SharedFrameworkFolder();
 }
