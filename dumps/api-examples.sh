@@ -88,6 +88,7 @@ SOURCE=$(curl -s -X POST -H 'Content-Type: application/json' -d "$(SQL "SELECT f
 example "A frame's source lines (with --source-root)" "$BASE/api/snapshots/$ID/source?$SOURCE&context=2"
 example "Links from a row (the spec's link)" "$BASE/api/snapshots/$ID/links?table=InfoService_GetInfo&stack_id=$HANDLER"
 example "Links from a row (the built-in gRPC link)" "$BASE/api/snapshots/$ID/links?table=grpc_client_calls&stack_id=$CALL"
+example "Links from the rows of several stacks (a table page's, in one request)" "$BASE/api/snapshots/$ID/links/batch?table=InfoService_GetInfo&stack_id=$HANDLER&stack_id=$CALL"
 example "Tables" "$BASE/api/snapshots/$ID/tables"
 example "A table's rows, paged" "$BASE/api/snapshots/$ID/tables/InfoService_GetInfo?limit=2&order_by=stack_id"
 example "Function names (autocomplete)" "$BASE/api/snapshots/$ID/functions?prefix=GetInfo"

@@ -62,23 +62,28 @@ public sealed class QueryServerProcess : IDisposable
             new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) });
 
         var deadline = Stopwatch.StartNew();
-        while (true)
+        try
         {
-            try
+            while (true)
             {
-                var list = await server.Api.GetJsonAsync("/api/snapshots");
-                if (list.GetArrayLength() >= expectedSnapshots)
-                    return server;
+                try
+                {
+                    var list = await server.Api.GetJsonAsync("/api/snapshots");
+                    if (list.GetArrayLength() >= expectedSnapshots)
+                        return server;
+                }
+                catch (HttpRequestException) when (deadline.Elapsed < TimeSpan.FromSeconds(120))
+                {
+                }
+                if (deadline.Elapsed > TimeSpan.FromSeconds(120))
+                    throw new TimeoutException($"the query server did not list {expectedSnapshots} snapshots in 120 s; see {logPath}");
+                await Task.Delay(300);
             }
-            catch (HttpRequestException) when (deadline.Elapsed < TimeSpan.FromSeconds(120))
-            {
-            }
-            if (deadline.Elapsed > TimeSpan.FromSeconds(120))
-            {
-                server.Dispose();
-                throw new TimeoutException($"the query server did not list {expectedSnapshots} snapshots in 120 s; see {logPath}");
-            }
-            await Task.Delay(300);
+        }
+        catch
+        {
+            server.Dispose(); // a server that never came up is not left running (the last refused connection ends the wait too)
+            throw;
         }
     }
 

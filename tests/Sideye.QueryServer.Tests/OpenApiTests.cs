@@ -14,6 +14,7 @@ public sealed class OpenApiTests(SlowRpcServer fixture)
     [InlineData("/api/snapshots/{id}/stacks", "get")]
     [InlineData("/api/snapshots/{id}/flamegraph", "get")]
     [InlineData("/api/snapshots/{id}/links", "get")]
+    [InlineData("/api/snapshots/{id}/links/batch", "get")]
     [InlineData("/api/spec", "get")]
     [InlineData("/api/spec", "put")]
     public async Task DescribesEveryEndpointWithASummary(string path, string method)

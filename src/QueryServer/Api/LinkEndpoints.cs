@@ -22,8 +22,23 @@ public static class LinkEndpoints
             .Produces<LinksResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
+        endpoints.MapGet("/api/snapshots/{id}/links/batch", ResolveBatchAsync)
+            .WithTags("Links")
+            .WithName("GetLinksOfStacks")
+            .WithSummary("Follow the spec's links from a table's rows on several stacks at once")
+            .WithDescription("As `GET /api/snapshots/{id}/links`, for each `stack_id` given (repeat the parameter; at most "
+                + $"{LinkResolver.MaxStacks}), with one query per link for all of them: a page of a table resolves its rows' "
+                + "links in one request. One entry per distinct stack, in ascending order; a stack with no linked rows has "
+                + "empty results.")
+            .Produces<LinksBatchResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
     }
+
+    private static Task<LinksBatchResponse> ResolveBatchAsync(
+        string id, string table, [FromQuery(Name = "stack_id")] long[] stackIds, SnapshotCatalog catalog, LinkResolver links, HttpContext context) =>
+        links.ResolveAsync(catalog.Get(id), table, stackIds, context.RequestAborted);
 
     private static Task<LinksResponse> ResolveAsync(
         string id, string table, [FromQuery(Name = "stack_id")] long stackId, SnapshotCatalog catalog, LinkResolver links, HttpContext context) =>

@@ -257,8 +257,10 @@ export const api = {
   search: (id: string, text: string) => request<QueryResult>("GET", `/api/snapshots/${enc(id)}/search${query({ text })}`),
   sql: (id: string, sql: string) =>
     request<QueryResult>("POST", `/api/snapshots/${enc(id)}/query`, JSON.stringify({ sql }), "application/json"),
-  links: (id: string, table: string, stackId: number) =>
-    request<RowLinks>("GET", `/api/snapshots/${enc(id)}/links${query({ table, stack_id: stackId })}`),
+  /** The links of a table's rows on each of these stacks, in one request (`stack_id` repeated). */
+  linksOfStacks: (id: string, table: string, stackIds: number[]) =>
+    request<{ table: string; stacks: RowLinks[] }>(
+      "GET", `/api/snapshots/${enc(id)}/links/batch${query({ table })}${stackIds.map((s) => `&stack_id=${s}`).join("")}`),
   variables: (id: string, fn: string) =>
     request<{ function: string; table: string | null; methods: string[]; variables: MethodVariable[] }>(
       "GET", `/api/snapshots/${enc(id)}/variables${query({ function: fn })}`),
