@@ -110,7 +110,7 @@ internal static class JitDebugInfo
         Span<ulong> fields = stackalloc ulong[8];
         for (int i = 0; i < fields.Length; i++)
             fields[i] = BinaryPrimitives.ReadUInt64LittleEndian(bytes[(i * 8)..]);
-        // The GC info is the third field on .NET 11 and the fourth on 10 (a field between): found, not assumed.
+        // The GC info has been seen as the third field and as the fourth (runtimes differ in what precedes it): found, not assumed.
         int gcInfo = fields[1..5].IndexOf(header.GcInfo) + 1;
         if (gcInfo == 0)
             return null;
