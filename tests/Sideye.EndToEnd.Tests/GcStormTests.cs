@@ -36,12 +36,29 @@ public sealed class GcStormTests : IClassFixture<GcStormTests.Fixture>
         }
     }
 
+    /// <summary>
+    /// A process frozen again after a collection shows a later instant than the first freeze (another process snapped with
+    /// it shows the first): its snapshot says so, and one that was not frozen again does not.
+    /// </summary>
+    [Fact]
+    public async Task A_snapshot_frozen_again_says_its_instant_is_later()
+    {
+        foreach ((string id, string output) in _storm.SnapshotIds.Zip(_storm.SnapOutputs))
+        {
+            bool frozenAgain = output.Contains("froze it again", StringComparison.Ordinal);
+            long warned = await _storm.Server.Api.ScalarAsync(id,
+                "SELECT count(*) FROM processes WHERE warnings LIKE '%cloned again % ms after the first instant (its first clone was taken during a garbage collection)%'");
+            Assert.True(warned == (frozenAgain ? 1 : 0), $"{id}: {warned} warning(s); the snap said:\n{output}");
+        }
+    }
+
     public sealed class Fixture : IAsyncLifetime
     {
         private int _pid;
 
         public string WorkDir { get; } = Path.Combine(Path.GetTempPath(), "sideye-gc-" + Guid.NewGuid().ToString("N")[..8]);
         public List<string> SnapshotIds { get; } = [];
+        public List<string> SnapOutputs { get; } = [];
         public QueryServerProcess Server { get; private set; } = null!;
 
         public async Task InitializeAsync()
@@ -60,6 +77,7 @@ public sealed class GcStormTests : IClassFixture<GcStormTests.Fixture>
                 RunResult snap = Repo.Sideye("snap", "--pid", _pid.ToString(), "--spec", spec, "--out", snapshots);
                 Assert.True(snap.ExitCode == 0, "snap: " + snap);
                 SnapshotIds.Add(Path.GetFileName(snap.LastLine));
+                SnapOutputs.Add(snap.Stdout + snap.Stderr);
             }
             Server = await QueryServerProcess.StartAsync(snapshots, spec, Path.Combine(WorkDir, "serve.log"), Snapshots);
         }

@@ -177,6 +177,7 @@ public sealed class LiveCapture
         {
             RuntimeWalk walk;
             var walkClock = Stopwatch.StartNew();
+            CaptureClock first = clock;
             for (int stalls = 0; ; stalls++)
             {
                 target = TargetOpener.OpenClone(process, frozen);
@@ -187,6 +188,11 @@ public sealed class LiveCapture
                     (frozen, clock) = FreezeAgain(freezer, process, warnings, ref held, "after a garbage collection");
                     _progress($"{process.Describe()}: frozen during a garbage collection; froze it again {GcRetryDelay.TotalMilliseconds:0} ms later ({gcRetries} time(s))");
                     target = TargetOpener.OpenClone(process, frozen);
+                    // Said in the snapshot: another process of it shows the first instant, and what links the two
+                    // (a gRPC call, a spec link) may be on one side only. A stalled walk's retake says so below.
+                    warnings.RemoveAll(w => w.StartsWith(GcRetake, StringComparison.Ordinal));
+                    warnings.Add($"{GcRetake} {ElapsedMs(first, clock):0} ms after the first instant (its first {(gcRetries == 1 ? "clone was" : $"{gcRetries} clones were")} " +
+                        "taken during a garbage collection); any other process of the snapshot shows the first instant");
                 }
                 TestHold.At("walk", _progress);
                 TestHold.CrashAt("walk", _progress);
@@ -244,6 +250,11 @@ public sealed class LiveCapture
                 Release(freezer, process, warnings);
         }
     }
+
+    private const string GcRetake = "cloned again";
+
+    private static double ElapsedMs(CaptureClock from, CaptureClock to) =>
+        from.StopwatchTimestamp is long a && to.StopwatchTimestamp is long b ? Stopwatch.GetElapsedTime(a, b).TotalMilliseconds : 0;
 
     /// <summary>How often a process whose clone's walk stalled (<see cref="WalkStalledException"/>) is cloned again.</summary>
     public int MaxStallRetries { get; init; } = 2;
