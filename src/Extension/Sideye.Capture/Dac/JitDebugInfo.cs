@@ -54,14 +54,11 @@ internal static class JitDebugInfo
     /// </summary>
     public static int? ILOffsetStartingAt(ReadMemory read, Layout layout, CodeHeader header, ulong address)
     {
-        if (header.JitType != JitCompiled || address < header.MethodStart || address - header.MethodStart > uint.MaxValue)
-            return null;
-        if (DebugInfoOf(read, header) is not { } debugInfo || Bounds(read, layout, debugInfo) is not { } bounds)
+        if (MapAt(read, layout, header, address) is not ({ } bounds, uint offset))
             return null;
         // Only the await's own entry, which the JIT flags Async: another entry can start at the same address (a
         // statement's start, StackEmpty), and where the await was inlined from a callee only such an entry of the
         // caller's is there. Its IL offset would name the wrong instruction: unknown instead.
-        uint offset = (uint)(address - header.MethodStart);
         foreach ((uint native, uint il, uint source) in bounds)
         {
             if (native == offset && il < IlOffsetBias && (source & SourceAsync) != 0)
@@ -78,11 +75,8 @@ internal static class JitDebugInfo
     /// </summary>
     public static int? ILOffsetAt(ReadMemory read, Layout layout, CodeHeader header, ulong address)
     {
-        if (header.JitType != JitCompiled || address < header.MethodStart || address - header.MethodStart > uint.MaxValue)
+        if (MapAt(read, layout, header, address) is not ({ } bounds, uint offset))
             return null;
-        if (DebugInfoOf(read, header) is not { } debugInfo || Bounds(read, layout, debugInfo) is not { } bounds)
-            return null;
-        uint offset = (uint)(address - header.MethodStart);
         for (int i = 0; i < bounds.Count; i++)
         {
             (uint start, uint il, _) = bounds[i];
@@ -95,6 +89,16 @@ internal static class JitDebugInfo
     }
 
     public delegate int ReadMemory(ulong address, Span<byte> buffer);
+
+    /// <summary>The bounds of JIT-compiled code and the address's offset in it; null when they cannot be read here.</summary>
+    private static (List<(uint Native, uint IL, uint Source)> Bounds, uint Offset)? MapAt(ReadMemory read, Layout layout, CodeHeader header, ulong address)
+    {
+        if (header.JitType != JitCompiled || address < header.MethodStart || address - header.MethodStart > uint.MaxValue)
+            return null;
+        if (DebugInfoOf(read, header) is not { } debugInfo || Bounds(read, layout, debugInfo) is not { } bounds)
+            return null;
+        return (bounds, (uint)(address - header.MethodStart));
+    }
 
     /// <summary>
     /// The debug info pointer of the code's RealCodeHeader (its first field), after checking that this is a header:
