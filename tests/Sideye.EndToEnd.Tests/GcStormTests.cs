@@ -10,6 +10,7 @@ namespace Sideye.EndToEnd.Tests;
 public sealed class GcStormTests : IClassFixture<GcStormTests.Fixture>
 {
     private const int Snapshots = 6;
+    private const int Pairs = 4;
     private readonly Fixture _storm;
 
     public GcStormTests(Fixture storm) => _storm = storm;
@@ -52,13 +53,36 @@ public sealed class GcStormTests : IClassFixture<GcStormTests.Fixture>
         }
     }
 
+    /// <summary>
+    /// Two processes snapped together show one instant: when one had to be frozen again after a collection (a later
+    /// instant than the other's), both were taken again together; a snapshot left with no such warning has its
+    /// processes' instants within 100 ms.
+    /// </summary>
+    [Fact]
+    public async Task Two_processes_snapped_together_show_one_instant()
+    {
+        Assert.Equal(Pairs, _storm.PairIds.Count);
+        foreach ((string id, string output) in _storm.PairIds.Zip(_storm.PairOutputs))
+        {
+            if (output.Contains("froze it again", StringComparison.Ordinal))
+                Assert.Contains("taking every process again at one instant", output, StringComparison.Ordinal);
+            List<JsonElement> row = Assert.Single(await _storm.Server.Api.QueryAsync(id,
+                "SELECT count(*), count(*) FILTER (WHERE warnings LIKE '%cloned again%'), max(epoch_ms(captured_at)) - min(epoch_ms(captured_at)) FROM processes"));
+            Assert.Equal(2, row[0].GetInt64());
+            if (row[1].GetInt64() == 0)
+                Assert.True(row[2].GetDouble() < 100, $"{id}: instants {row[2].GetDouble()} ms apart with no warning; the snap said:\n{output}");
+        }
+    }
+
     public sealed class Fixture : IAsyncLifetime
     {
-        private int _pid;
+        private int _pid, _pid2;
 
         public string WorkDir { get; } = Path.Combine(Path.GetTempPath(), "sideye-gc-" + Guid.NewGuid().ToString("N")[..8]);
         public List<string> SnapshotIds { get; } = [];
         public List<string> SnapOutputs { get; } = [];
+        public List<string> PairIds { get; } = [];
+        public List<string> PairOutputs { get; } = [];
         public QueryServerProcess Server { get; private set; } = null!;
 
         public async Task InitializeAsync()
@@ -79,7 +103,16 @@ public sealed class GcStormTests : IClassFixture<GcStormTests.Fixture>
                 SnapshotIds.Add(Path.GetFileName(snap.LastLine));
                 SnapOutputs.Add(snap.Stdout + snap.Stderr);
             }
-            Server = await QueryServerProcess.StartAsync(snapshots, spec, Path.Combine(WorkDir, "serve.log"), Snapshots);
+            // Two storms snapped together: the processes that most often need freezing again.
+            _pid2 = DetachedTarget.Start(Path.Combine(bin, "GcStorm.dll"), Path.Combine(WorkDir, "gc-storm-2.out"));
+            for (int i = 0; i < Pairs; i++)
+            {
+                RunResult snap = Repo.Sideye("snap", "--pid", _pid.ToString(), "--pid", _pid2.ToString(), "--spec", spec, "--out", snapshots);
+                Assert.True(snap.ExitCode == 0, "snap: " + snap);
+                PairIds.Add(Path.GetFileName(snap.LastLine));
+                PairOutputs.Add(snap.Stdout + snap.Stderr);
+            }
+            Server = await QueryServerProcess.StartAsync(snapshots, spec, Path.Combine(WorkDir, "serve.log"), Snapshots + Pairs);
         }
 
         public Task DisposeAsync()
@@ -87,6 +120,8 @@ public sealed class GcStormTests : IClassFixture<GcStormTests.Fixture>
             Server?.Dispose();
             if (_pid != 0)
                 DetachedTarget.Kill(_pid);
+            if (_pid2 != 0)
+                DetachedTarget.Kill(_pid2);
             Repo.DeleteWorkDir(WorkDir);
             return Task.CompletedTask;
         }

@@ -190,7 +190,7 @@ public sealed class LiveCapture
                     target = TargetOpener.OpenClone(process, frozen);
                     // Said in the snapshot: another process of it shows the first instant, and what links the two
                     // (a gRPC call, a spec link) may be on one side only. A stalled walk's retake says so below.
-                    warnings.RemoveAll(w => w.StartsWith(GcRetake, StringComparison.Ordinal));
+                    warnings.RemoveAll(IsGcRetake);
                     warnings.Add($"{GcRetake} {ElapsedMs(first, clock):0} ms after the first instant (its first {(gcRetries == 1 ? "clone was" : $"{gcRetries} clones were")} " +
                         "taken during a garbage collection); any other process of the snapshot shows the first instant");
                 }
@@ -252,6 +252,9 @@ public sealed class LiveCapture
     }
 
     private const string GcRetake = "cloned again";
+
+    /// <summary>Whether a process's warning says it was frozen again after a garbage collection (a later instant).</summary>
+    internal static bool IsGcRetake(string warning) => warning.StartsWith(GcRetake, StringComparison.Ordinal);
 
     private static double ElapsedMs(CaptureClock from, CaptureClock to) =>
         from.StopwatchTimestamp is long a && to.StopwatchTimestamp is long b ? Stopwatch.GetElapsedTime(a, b).TotalMilliseconds : 0;

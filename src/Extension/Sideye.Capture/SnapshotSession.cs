@@ -87,7 +87,18 @@ public sealed class SnapshotSession : IDisposable
                 (List<ProcessCaptureResult> stopped, DateTimeOffset at) = StopAndWalk(live, prepared.Select(p => (p, noClone)).ToList(), errors, cancellationToken);
                 return new LiveCaptureOutcome(stopped, errors, at);
             }
-            return CloneAndWalk(live, freezer, prepared, errors, cancellationToken);
+            List<string> before = [.. errors];
+            LiveCaptureOutcome outcome = CloneAndWalk(live, freezer, prepared, errors, cancellationToken);
+            // A process frozen again after a garbage collection shows a later instant than the others, and what links
+            // them (a gRPC call, a spec link) may then be on one side only: once, every process is taken again together.
+            if (prepared.Count > 1 && outcome.Processes.Any(r => r.Warnings.Any(LiveCapture.IsGcRetake)))
+            {
+                _progress("a process was cloned again after a garbage collection, at a later instant than the others: taking every process again at one instant");
+                errors.Clear();
+                errors.AddRange(before);
+                outcome = CloneAndWalk(live, freezer, prepared, errors, cancellationToken);
+            }
+            return outcome;
         }
         finally
         {
