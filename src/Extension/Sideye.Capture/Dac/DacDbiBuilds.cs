@@ -87,7 +87,7 @@ internal static class DacDbiBuilds
 internal sealed record DacBuildId(string Version, string Commit)
 {
     /// <summary>The runtime's major version (11 for 11.0.26.53018), or null when the version does not start with one.</summary>
-    public int? Major => int.TryParse(Version.AsSpan(0, Math.Max(0, Version.IndexOf('.'))), out int major) ? major : null;
+    public int? Major => Target.RuntimeVersion.MajorOf(Version);
 }
 
 /// <summary>What we know of one DAC build's IDacDbiInterface.</summary>

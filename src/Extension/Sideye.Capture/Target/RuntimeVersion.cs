@@ -22,8 +22,11 @@ internal static partial class RuntimeVersion
         FromPath(clr.ModuleInfo.FileName ?? "") ?? (clr.Version.Major > 0 ? clr.Version.ToString() : null);
 
     /// <summary>The major version (10 for 10.0.12), or null when it is not known.</summary>
-    public static int? MajorOf(ClrInfo clr) =>
-        Of(clr) is { } version && int.TryParse(version.AsSpan(0, Math.Max(0, version.IndexOf('.'))), out int major) ? major : null;
+    public static int? MajorOf(ClrInfo clr) => Of(clr) is { } version ? MajorOf(version) : null;
+
+    /// <summary>The major version of a version string (11 for 11.0.26.53018), or null when it does not start with one.</summary>
+    public static int? MajorOf(string version) =>
+        int.TryParse(version.AsSpan(0, Math.Max(0, version.IndexOf('.'))), out int major) ? major : null;
 
     [GeneratedRegex(@"/Microsoft\.NETCore\.App/([0-9][^/]*)/libcoreclr\.so")]
     private static partial Regex SharedFrameworkFolder();
